@@ -1,0 +1,3 @@
+//! Milepost's browser app.
+
+fn main() {}

@@ -1,0 +1,107 @@
+//! How dates and statuses read to a person: target with its precision
+//! (`Q1 2026`), relative time (`in 3 days`, `5 days late`) and urgency order.
+//! Used by the app, the card and the markdown export alike.
+
+use chrono::{Datelike, NaiveDate};
+
+use crate::model::{Milestone, Precision, Status};
+
+/// The target as a person reads it, at the precision it was written:
+/// `2026-01-30`, `Jan 2026`, `Q1 2026`, `H2 2026`; the written text (`TBD`)
+/// when there is no date; `—` when nothing was written.
+pub fn target_label(milestone: &Milestone) -> String {
+    match (milestone.target, milestone.target_precision) {
+        (Some(date), precision) => date_label(date, precision),
+        (None, _) => milestone
+            .target_text
+            .clone()
+            .filter(|text| !text.trim().is_empty())
+            .unwrap_or_else(|| "—".to_string()),
+    }
+}
+
+/// A date at a precision: the period it ends, not the last day.
+pub fn date_label(date: NaiveDate, precision: Precision) -> String {
+    match precision {
+        Precision::Day | Precision::None => date.format("%Y-%m-%d").to_string(),
+        Precision::Month => date.format("%b %Y").to_string(),
+        Precision::Quarter => format!("Q{} {}", (date.month0() / 3) + 1, date.year()),
+        Precision::Half => format!("H{} {}", (date.month0() / 6) + 1, date.year()),
+    }
+}
+
+/// Days from `today` to `target`: `today`, `tomorrow`, `in 3 days`,
+/// `yesterday`, `5 days late`. Months past about two months (`in 4 months`).
+pub fn relative_days(target: NaiveDate, today: NaiveDate) -> String {
+    let days = (target - today).num_days();
+    match days {
+        0 => "today".to_string(),
+        1 => "tomorrow".to_string(),
+        -1 => "1 day late".to_string(),
+        2..=60 => format!("in {days} days"),
+        61.. => format!("in {} months", (days + 15) / 30),
+        -60..=-2 => format!("{} days late", -days),
+        _ => format!("{} months late", (-days + 15) / 30),
+    }
+}
+
+/// The relative time shown beside a milestone, or `None` where it would
+/// mislead (finished or cancelled work, no date).
+pub fn relative_label(milestone: &Milestone, today: NaiveDate) -> Option<String> {
+    match milestone.status {
+        Status::Done | Status::Cancelled => None,
+        _ => milestone.target.map(|target| relative_days(target, today)),
+    }
+}
+
+/// Orders milestones by urgency: blocked and overdue first, then due soon,
+/// then by target (undated last), then by title.
+pub fn by_urgency(a: &Milestone, b: &Milestone) -> std::cmp::Ordering {
+    a.status
+        .urgency()
+        .cmp(&b.status.urgency())
+        .then_with(|| match (a.target, b.target) {
+            (Some(x), Some(y)) => x.cmp(&y),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => std::cmp::Ordering::Equal,
+        })
+        .then_with(|| a.title.cmp(&b.title))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(text: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn relative_days_reads_naturally() {
+        let today = day("2026-01-20");
+        let check = |target: &str, expected: &str| {
+            assert_eq!(relative_days(day(target), today), expected, "target {target}");
+        };
+        check("2026-01-20", "today");
+        check("2026-01-21", "tomorrow");
+        check("2026-01-23", "in 3 days");
+        check("2026-01-19", "1 day late");
+        check("2026-01-15", "5 days late");
+        check("2026-06-20", "in 5 months");
+        check("2025-10-20", "3 months late");
+    }
+
+    #[test]
+    fn date_label_keeps_the_written_precision() {
+        let check = |date: &str, precision: Precision, expected: &str| {
+            assert_eq!(date_label(day(date), precision), expected);
+        };
+        check("2026-01-30", Precision::Day, "2026-01-30");
+        check("2026-01-31", Precision::Month, "Jan 2026");
+        check("2026-03-31", Precision::Quarter, "Q1 2026");
+        check("2026-12-31", Precision::Quarter, "Q4 2026");
+        check("2026-12-31", Precision::Half, "H2 2026");
+        check("2026-06-30", Precision::Half, "H1 2026");
+    }
+}

@@ -1,0 +1,200 @@
+//! The roadmap filter shared by the HTTP API (`/api/roadmap?team=…`) and the
+//! app's URL: one parser, one matcher, one query-string form.
+
+use crate::model::{Milestone, Roadmap, Status};
+
+/// Which milestones to show. Empty fields match everything.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Filter {
+    /// Backstage entity ref, matched case-insensitively.
+    pub entity: Option<String>,
+    /// Document path, exactly as in [`crate::Document::path`].
+    pub document: Option<String>,
+    /// Team name, matched case-insensitively against the milestone's owners.
+    pub team: Option<String>,
+    /// Any of these statuses (repeatable `status=` parameter).
+    pub status: Vec<Status>,
+    /// Words that must all appear in the title or description (case-insensitive).
+    pub q: Option<String>,
+}
+
+/// A query parameter the filter could not accept.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FilterError {
+    /// The parameter name.
+    pub parameter: String,
+    /// What was wrong, for a person.
+    pub message: String,
+}
+
+impl std::fmt::Display for FilterError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.parameter, self.message)
+    }
+}
+
+impl std::error::Error for FilterError {}
+
+impl Filter {
+    /// Reads decoded query pairs. Unknown keys are ignored (other tools put
+    /// their own parameters in the URL); a bad `status` value is an error.
+    pub fn from_pairs<'a>(
+        pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> Result<Filter, FilterError> {
+        let mut filter = Filter::default();
+        for (key, value) in pairs {
+            let value = value.trim();
+            let set = |slot: &mut Option<String>| {
+                *slot = (!value.is_empty()).then(|| value.to_string());
+            };
+            match key {
+                "entity" => set(&mut filter.entity),
+                "document" => set(&mut filter.document),
+                "team" => set(&mut filter.team),
+                "q" => set(&mut filter.q),
+                "status" => {
+                    for part in value.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+                        let status = Status::parse(part).ok_or_else(|| FilterError {
+                            parameter: "status".into(),
+                            message: format!(
+                                "unknown status '{part}'; use one of {}",
+                                Status::ALL.map(Status::as_str).join(", ")
+                            ),
+                        })?;
+                        if !filter.status.contains(&status) {
+                            filter.status.push(status);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        Ok(filter)
+    }
+
+    /// The filter as `(key, value)` pairs, in a stable order, for building a URL.
+    pub fn to_pairs(&self) -> Vec<(&'static str, String)> {
+        let mut pairs = Vec::new();
+        let optional = [
+            ("entity", &self.entity),
+            ("document", &self.document),
+            ("team", &self.team),
+        ];
+        for (key, value) in optional {
+            if let Some(value) = value {
+                pairs.push((key, value.clone()));
+            }
+        }
+        for status in &self.status {
+            pairs.push(("status", status.as_str().to_string()));
+        }
+        if let Some(q) = &self.q {
+            pairs.push(("q", q.clone()));
+        }
+        pairs
+    }
+
+    /// True when nothing is filtered.
+    pub fn is_empty(&self) -> bool {
+        *self == Filter::default()
+    }
+
+    /// Whether a milestone passes every part of the filter.
+    pub fn matches(&self, milestone: &Milestone) -> bool {
+        self.matches_ignoring_status(milestone)
+            && (self.status.is_empty() || self.status.contains(&milestone.status))
+    }
+
+    /// Like [`Filter::matches`] without the status part: the summary strip
+    /// counts statuses over this set, so clicking a count never hides the others.
+    pub fn matches_ignoring_status(&self, milestone: &Milestone) -> bool {
+        if let Some(entity) = &self.entity {
+            if !milestone
+                .entity
+                .as_deref()
+                .is_some_and(|e| e.eq_ignore_ascii_case(entity))
+            {
+                return false;
+            }
+        }
+        if let Some(document) = &self.document {
+            if milestone.document != *document {
+                return false;
+            }
+        }
+        if let Some(team) = &self.team {
+            if !milestone.owners.iter().any(|owner| same_team(owner, team)) {
+                return false;
+            }
+        }
+        if let Some(q) = &self.q {
+            let haystack = format!("{} {} {}", milestone.id, milestone.title, milestone.description)
+                .to_lowercase();
+            if !q
+                .to_lowercase()
+                .split_whitespace()
+                .all(|word| haystack.contains(word))
+            {
+                return false;
+            }
+        }
+        true
+    }
+
+    /// A copy of the roadmap holding only the matching milestones, the teams
+    /// that own them, their documents and those documents' diagnostics.
+    /// Dependencies keep pointing at ids that may have been filtered out.
+    pub fn apply(&self, roadmap: &Roadmap) -> Roadmap {
+        if self.is_empty() {
+            return roadmap.clone();
+        }
+        let milestones: Vec<Milestone> = roadmap
+            .milestones
+            .iter()
+            .filter(|m| self.matches(m))
+            .cloned()
+            .collect();
+        let kept_document = |path: &str| milestones.iter().any(|m| m.document == path);
+        let documents = roadmap
+            .documents
+            .iter()
+            .filter(|d| self.document.as_deref().map_or(kept_document(&d.path), |p| p == d.path))
+            .cloned()
+            .collect::<Vec<_>>();
+        let teams = roadmap
+            .teams
+            .iter()
+            .filter(|team| match &self.team {
+                Some(name) => same_team(&team.name, name),
+                None => milestones.iter().any(|m| m.owners.iter().any(|o| same_team(o, &team.name))),
+            })
+            .cloned()
+            .collect();
+        let diagnostics = roadmap
+            .diagnostics
+            .iter()
+            .filter(|d| documents.iter().any(|doc| doc.path == d.path))
+            .cloned()
+            .collect();
+        let markers = roadmap
+            .markers
+            .iter()
+            .filter(|marker| documents.iter().any(|doc| doc.path == marker.document))
+            .cloned()
+            .collect();
+        Roadmap {
+            today: roadmap.today,
+            revision: roadmap.revision,
+            documents,
+            milestones,
+            teams,
+            diagnostics,
+            markers,
+        }
+    }
+}
+
+/// Team names compare case-insensitively (spec §2.3).
+pub fn same_team(a: &str, b: &str) -> bool {
+    a.trim().eq_ignore_ascii_case(b.trim()) || a.trim().to_lowercase() == b.trim().to_lowercase()
+}

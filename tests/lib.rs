@@ -1,0 +1,1 @@
+//! Milepost's integration tests live in `tests/it/`; this library is empty.
