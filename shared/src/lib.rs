@@ -7,6 +7,10 @@
 pub mod display;
 pub mod filter;
 pub mod model;
+#[cfg(feature = "parse")]
+pub mod read;
+pub mod status;
 
 pub use filter::Filter;
 pub use model::*;
+pub use status::compute_statuses;
