@@ -1,0 +1,1 @@
+//! robustness tests (being written).

@@ -1,0 +1,1 @@
+//! rules tests (being written).
