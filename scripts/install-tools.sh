@@ -4,7 +4,7 @@
 #
 #   scripts/install-tools.sh            # build tools (wasm target, trunk, wasm-bindgen, wasm-opt)
 #   scripts/install-tools.sh --browser  # ... and Chromium + ChromeDriver for browser tests
-#   scripts/install-tools.sh --bench    # ... and wrk, nginx, hyperfine for benchmarks
+#   scripts/install-tools.sh --bench    # ... and wrk, nginx, hyperfine, GNU time for benchmarks
 set -euo pipefail
 
 TRUNK_VERSION=0.21.14
@@ -63,5 +63,5 @@ apt_install() {
 }
 
 [ "$want_browser" = 1 ] && apt_install chromium chromium-driver
-[ "$want_bench" = 1 ] && apt_install wrk nginx-light hyperfine brotli
+[ "$want_bench" = 1 ] && apt_install wrk nginx-light hyperfine brotli time
 say "tools ready"
