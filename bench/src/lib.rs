@@ -7,11 +7,14 @@
 //! section, heading blocks with field lists, a contacts table (not a roadmap
 //! table), an ownership section and prose. Every 10th document is a native YAML
 //! roadmap. Dependencies point within a document, across documents and outside
-//! (external approvals). For 2,000 documents the corpus is about 10 MB.
+//! (external approvals). Each document names one of 100 Backstage entities
+//! (`entity:`), so an entity's view (`?entity=`) holds about 20 documents. For
+//! 2,000 documents the corpus is about 10 MB.
 //!
 //! The word lists and probabilities follow the generator the corpus was first
-//! specified with; the random numbers come from a small built-in SplitMix64 so
-//! the crate needs no dependency, and a given `N` always yields the same bytes.
+//! specified with (which has no `entity:` line; it adds under 1% of the bytes).
+//! The random numbers come from a small built-in SplitMix64 so the crate needs
+//! no dependency, and a given `N` always yields the same bytes.
 
 /// Team names used as owners (the first four also fill the contacts table).
 pub const TEAMS: [&str; 10] = [
@@ -72,6 +75,14 @@ const MONTHS: [&str; 6] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun"];
 
 /// Number of `team-K/` folders the documents are spread over.
 pub const TEAM_FOLDERS: usize = 40;
+
+/// Number of distinct Backstage entities the documents belong to.
+pub const ENTITIES: usize = 100;
+
+/// The Backstage entity reference of document `i`.
+pub fn entity_of(i: usize) -> String {
+    format!("component:default/service-{}", i % ENTITIES)
+}
 
 /// Seed of the corpus; fixed so that every run measures the same bytes.
 const SEED: u64 = 42;
@@ -233,6 +244,7 @@ fn markdown_doc(i: usize, n: usize, rng: &mut SplitMix64) -> String {
         format!("summary: Synthetic roadmap number {i}."),
         "last_updated: 2026-01-10".into(),
         format!("owner: group:default/team-{}", i % TEAM_FOLDERS),
+        format!("entity: {}", entity_of(i)),
         "---".into(),
         String::new(),
         format!("# Roadmap {i}"),
@@ -348,6 +360,7 @@ fn yaml_doc(i: usize, rng: &mut SplitMix64) -> String {
     let mut out: Vec<String> = vec![
         format!("title: YAML roadmap {i}"),
         format!("owner: group:default/team-{}", i % TEAM_FOLDERS),
+        format!("entity: {}", entity_of(i)),
         "milestones:".into(),
     ];
     for k in 1..=12 {
@@ -415,6 +428,7 @@ mod tests {
         let doc = &corpus.docs[3].text;
         for form in [
             "---\ntitle: Roadmap 3\n",
+            "entity: component:default/service-3\n---\n",
             "| ID | Milestone | Owner | Target | Status | Depends on |",
             "- [",
             "  - [",
