@@ -1,12 +1,66 @@
 //! Status computation (spec §2.5): pure, so the server can recompute it for
 //! any `?today=` without reading the sources again.
 
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
 
-use crate::model::Roadmap;
+use crate::model::{Roadmap, State, Status};
 
 /// Sets every milestone's status for `today` and records `today` on the roadmap.
+///
+/// Blocked spreads from a declared-blocked milestone to everything that
+/// depends on it, transitively, through resolved dependencies only; finished
+/// work (done, cancelled) neither becomes nor passes on blocked. Each
+/// milestone is visited once, so a dependency cycle cannot loop.
 pub fn compute_statuses(roadmap: &mut Roadmap, today: NaiveDate, due_soon_days: i64) {
-    let _ = due_soon_days;
     roadmap.today = Some(today);
+    let milestones = &mut roadmap.milestones;
+    let index: HashMap<&str, usize> = milestones
+        .iter()
+        .enumerate()
+        .map(|(position, milestone)| (milestone.id.as_str(), position))
+        .collect();
+    // dependents[i]: the milestones that depend on milestone i.
+    let mut dependents: Vec<Vec<usize>> = vec![Vec::new(); milestones.len()];
+    for (position, milestone) in milestones.iter().enumerate() {
+        for dependency in &milestone.dependencies {
+            if let Some(&target) = dependency.milestone.as_deref().and_then(|id| index.get(id)) {
+                dependents[target].push(position);
+            }
+        }
+    }
+    drop(index);
+    let finished = |state: State| matches!(state, State::Done | State::Cancelled);
+    let mut blocked = vec![false; milestones.len()];
+    let mut queue: Vec<usize> = milestones
+        .iter()
+        .enumerate()
+        .filter(|(_, milestone)| milestone.state == State::Blocked)
+        .map(|(position, _)| position)
+        .collect();
+    for &position in &queue {
+        blocked[position] = true;
+    }
+    while let Some(position) = queue.pop() {
+        for &dependent in &dependents[position] {
+            if !blocked[dependent] && !finished(milestones[dependent].state) {
+                blocked[dependent] = true;
+                queue.push(dependent);
+            }
+        }
+    }
+    for (milestone, blocked) in milestones.iter_mut().zip(blocked) {
+        milestone.status = match milestone.state {
+            State::Done => Status::Done,
+            State::Cancelled => Status::Cancelled,
+            _ if blocked => Status::Blocked,
+            _ => match milestone.target {
+                None => Status::Unscheduled,
+                Some(target) if target < today => Status::Overdue,
+                Some(target) if (target - today).num_days() <= due_soon_days => Status::DueSoon,
+                Some(_) => Status::OnTrack,
+            },
+        };
+    }
 }

@@ -1,11 +1,65 @@
 //! The roadmap reader: markdown and YAML sources in, a [`Roadmap`] out.
 //!
-//! Placeholder while the reader is being written: the API is final, the
-//! bodies return an empty roadmap.
+//! One public entry ([`read`], or [`Reader`] for live reloads) over two
+//! private stages: each document is extracted on its own into loose records
+//! (`markdown`, `yaml`, `catalog` → `raw`), then one normalisation pass
+//! (`assemble`) reads dates, states and owners, assigns ids, resolves
+//! dependencies and computes statuses. Nothing here fails as a whole or
+//! panics: every problem is a [`Diagnostic`](crate::Diagnostic) in the roadmap.
+//!
+//! # Grammar accepted
+//!
+//! Markdown (`.md` and anything not `.yaml`/`.yml`):
+//! - front matter: a `---` YAML block at the top with `title`, `summary`/`description`, `last_updated`, `created`, `owner`/`owners`, `entity` or `component`/`system`
+//! - document title: front matter `title`, else the first `# H1`, else the document stem
+//! - roadmap table: a GFM table whose header has a title word and a target/owner/state/dependencies word, or a target word alone (title = first other column)
+//! - header words (case-insensitive, markup, punctuation and `(notes)` dropped): see `fields::SYNONYMS`
+//! - `#`/id column of plain numbers: row numbers, not ids
+//! - title cell `T3.2 OpenLineage`: id `T3.2` + title; `~~title~~`: cancelled
+//! - description cell starting with ✅ ✔️ ☑️ (done) or ❌ (cancelled): the state when no state column
+//! - pipe rows whose delimiter row does not match the header: read against the header, with a warning
+//! - `\|` is a literal pipe; a `|` inside a code span does not split a cell
+//! - task item `- [ ]`/`- [x]` at the top level of a list: a milestone (not under an acceptance/success criteria, definition of done or checklist heading)
+//! - nested task items: subtasks (progress done/total); nested plain bullets: description, and their inline fields count
+//! - `**Lead** — text` / `**Lead**: text`: the lead is the title (a leading id token is the id), the text the description
+//! - `**Team** — text` where every part of the lead is a known team: the owners; the title comes from the text
+//! - `~~**Lead**~~`: cancelled
+//! - no bold lead: title = text up to the first sentence end, dash or colon (at most 80 characters)
+//! - inline fields: `(owner: X)`, `Owner: X`, `owners: X`, `(target D)`, `(due D)`, `due D`, `by D`, `target D`, `start D`, `Status: S`, `(cancelled D)`, `(completed D)`, `Depends on: X, Y`, `blocked by X`, `after ID`
+//! - heading (any level) directly followed by a list of `**Field**: value` / `Field: value` items, one a recognised field word: a milestone; a leading id token in the heading is its id
+//! - ownership section (heading word: ownership, owners, owner, teams, RACI, responsibilities): `- **Team** owns …`, `- **Team** team …`, `- **Team** — …`, `- **Team**: …`
+//!
+//! YAML (`.yaml`, `.yml`), told apart by content:
+//! - `apiVersion` + `kind`: Backstage catalog (multi-document); `milepost.io/roadmap: a.md, b.yaml` or `dir:folder`, `backstage.io/techdocs-ref: dir:folder`, `spec.owner`; `kind: Group` gives a team its ref
+//! - `milestones[].deliverables` + top-level `authors`: the public `roadmap.yml` schema (deliverable states TODO/DOING/DONE/SKIP; `timeline` → markers)
+//! - any other top-level `milestones` list: native (`id`, `title`, `description`, `owners`/`owner`, `start`, `target`/`due`, `status`/`state`, `depends_on`/`dependencies`, `subtasks[{title, done}]`; `teams[{name, ref, responsibilities}]`)
+//! - anything else: ignored without a diagnostic
+//!
+//! Values: dates per `dates` (day, month, quarter, half; yearless and horizon
+//! forms), states per `states`, owners split per `owners`, dependencies
+//! resolved per `resolve`. The rules a user sees are in `docs/reading-rules.md`.
+
+mod assemble;
+mod catalog;
+mod dates;
+mod fields;
+mod ids;
+mod lines;
+mod markdown;
+mod owners;
+mod raw;
+mod render;
+mod resolve;
+mod states;
+mod text;
+mod yaml;
+
+use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 
-use crate::model::Roadmap;
+use crate::model::{Roadmap, Severity};
+use raw::{Extraction, Kind};
 
 /// One source document handed to the reader.
 #[derive(Clone, Copy, Debug)]
@@ -48,26 +102,32 @@ pub fn read(sources: &[Source<'_>], options: &ReadOptions) -> Roadmap {
     reader.roadmap()
 }
 
-/// Incremental reader for the server's live reload: keeps each document's extraction.
+/// Incremental reader for the server's live reload: keeps each document's
+/// extraction, so a changed document is the only one parsed again.
 #[derive(Debug)]
 pub struct Reader {
     options: ReadOptions,
+    documents: BTreeMap<String, Extraction>,
 }
 
 impl Reader {
     /// An empty reader.
     pub fn new(options: ReadOptions) -> Self {
-        Reader { options }
+        Reader {
+            options,
+            documents: BTreeMap::new(),
+        }
     }
 
     /// Adds or replaces one document (only it is extracted again).
     pub fn set_source(&mut self, path: &str, bytes: &[u8]) {
-        let _ = (path, bytes);
+        self.documents
+            .insert(path.to_string(), extract(path, bytes));
     }
 
     /// Forgets one document.
     pub fn remove_source(&mut self, path: &str) {
-        let _ = path;
+        self.documents.remove(path);
     }
 
     /// The options in use.
@@ -82,12 +142,40 @@ impl Reader {
 
     /// The roadmap of every source set so far, resolved and with statuses.
     pub fn roadmap(&mut self) -> Roadmap {
-        let mut roadmap = Roadmap::default();
-        crate::status::compute_statuses(
-            &mut roadmap,
-            self.options.today,
-            self.options.due_soon_days,
-        );
-        roadmap
+        let documents: Vec<&Extraction> = self.documents.values().collect();
+        assemble::assemble(&documents, &self.options)
     }
+}
+
+/// The first stage for one document: bytes in, loose records out.
+fn extract(path: &str, bytes: &[u8]) -> Extraction {
+    let mut extraction = Extraction::new(path);
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let lossy;
+    let text = match std::str::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(error) => {
+            let line = bytes[..error.valid_up_to()]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count()
+                + 1;
+            extraction.diagnose(
+                u32::try_from(line).unwrap_or(u32::MAX),
+                Severity::Warning,
+                "file is not valid UTF-8; invalid bytes were replaced with U+FFFD (save it as UTF-8)"
+                    .to_string(),
+            );
+            lossy = String::from_utf8_lossy(bytes);
+            &*lossy
+        }
+    };
+    let lower = path.to_ascii_lowercase();
+    if lower.ends_with(".yaml") || lower.ends_with(".yml") {
+        yaml::extract_yaml(text, &mut extraction);
+    } else {
+        extraction.kind = Kind::Markdown;
+        markdown::extract_markdown(text, &mut extraction);
+    }
+    extraction
 }

@@ -1,0 +1,473 @@
+//! The normalisation pass: every document's loose records, together, become
+//! one [`Roadmap`] (dates, states, owners, ids, dependencies, teams, status).
+
+use std::collections::{HashMap, HashSet};
+
+use super::ReadOptions;
+use super::dates::{DateBase, DateRead, read_date};
+use super::ids::{document_stem, slug};
+use super::owners::{KnownTeams, best_section_owners, lead_teams, split_owners};
+use super::raw::{Extraction, Kind, Located};
+use super::resolve::resolve;
+use super::states::read_state;
+use super::text::key;
+use crate::model::{
+    Dependency, Diagnostic, Document, Milestone, OwnerSource, Precision, Roadmap, Severity, State,
+    Status, Team,
+};
+use crate::status::compute_statuses;
+
+/// Which entity and owner the catalog gives a document.
+struct CatalogClaim {
+    entity: String,
+    owner: Option<String>,
+}
+
+/// Builds the roadmap from every document's extraction (in path order).
+pub(crate) fn assemble(documents: &[&Extraction], options: &ReadOptions) -> Roadmap {
+    let mut roadmap = Roadmap::default();
+    let mut diagnostics: Vec<Diagnostic> = Vec::new();
+    for document in documents {
+        diagnostics.extend(document.diagnostics.iter().cloned());
+    }
+
+    // The catalog: explicit annotations first, then `dir:` annotations, then techdocs folders.
+    let mut by_path: HashMap<&str, CatalogClaim> = HashMap::new();
+    let mut by_folder: Vec<(String, CatalogClaim)> = Vec::new();
+    let mut by_techdocs: Vec<(String, CatalogClaim)> = Vec::new();
+    for document in documents.iter().filter(|d| d.kind == Kind::Catalog) {
+        for entity in &document.entities {
+            let claim = || CatalogClaim {
+                entity: entity.entity_ref.clone(),
+                owner: entity.owner.clone(),
+            };
+            for path in &entity.roadmap_paths {
+                by_path.entry(path.as_str()).or_insert_with(claim);
+            }
+            for folder in &entity.roadmap_dirs {
+                by_folder.push((folder.clone(), claim()));
+            }
+            if let Some(folder) = &entity.techdocs_dir {
+                by_techdocs.push((folder.clone(), claim()));
+            }
+        }
+    }
+    let in_folder = |path: &str, folder: &str| {
+        folder.is_empty()
+            || path
+                .strip_prefix(folder)
+                .is_some_and(|rest| rest.starts_with('/'))
+    };
+    let claim_for = |path: &str| -> Option<&CatalogClaim> {
+        by_path
+            .get(path)
+            .or_else(|| {
+                by_folder
+                    .iter()
+                    .filter(|(folder, _)| in_folder(path, folder))
+                    .max_by_key(|(folder, _)| folder.len())
+                    .map(|(_, claim)| claim)
+            })
+            .or_else(|| {
+                by_techdocs
+                    .iter()
+                    .filter(|(folder, _)| in_folder(path, folder))
+                    .max_by_key(|(folder, _)| folder.len())
+                    .map(|(_, claim)| claim)
+            })
+    };
+
+    // Known teams (spec §2.3).
+    let mut known = KnownTeams::default();
+    for name in &options.known_teams {
+        known.add(name);
+    }
+    for document in documents {
+        for group in &document.groups {
+            for name in &group.names {
+                known.add(name);
+            }
+        }
+        for team in &document.teams {
+            known.add(&team.name);
+        }
+        for name in document.named_teams.iter().chain(&document.owners) {
+            known.add(name);
+        }
+    }
+
+    // Documents and milestones.
+    let mut teams = TeamBook::default();
+    for document in documents {
+        for group in &document.groups {
+            teams.add_group(&group.names, &group.group_ref);
+        }
+        for team in &document.teams {
+            teams.add_team(
+                &team.name,
+                team.group_ref.as_deref(),
+                &team.responsibilities,
+            );
+        }
+        if !matches!(document.kind, Kind::Markdown | Kind::YamlRoadmap)
+            || (document.milestones.is_empty() && document.markers.is_empty())
+        {
+            continue;
+        }
+        read_document(
+            document,
+            options,
+            &known,
+            claim_for(&document.path),
+            &mut roadmap,
+            &mut diagnostics,
+        );
+        roadmap.markers.extend(document.markers.iter().cloned());
+    }
+
+    assign_ids(&mut roadmap.milestones, &mut diagnostics);
+    resolve(&mut roadmap.milestones, &mut diagnostics);
+    for milestone in &roadmap.milestones {
+        for owner in &milestone.owners {
+            teams.add_owner(owner, &milestone.id);
+        }
+    }
+    roadmap.teams = teams.teams;
+    roadmap
+        .markers
+        .sort_by(|a, b| a.date.cmp(&b.date).then(a.title.cmp(&b.title)));
+    diagnostics.sort_by(|a, b| a.path.cmp(&b.path).then(a.line.cmp(&b.line)));
+    roadmap.diagnostics = diagnostics;
+    compute_statuses(&mut roadmap, options.today, options.due_soon_days);
+    roadmap
+}
+
+fn read_document(
+    document: &Extraction,
+    options: &ReadOptions,
+    known: &KnownTeams,
+    claim: Option<&CatalogClaim>,
+    roadmap: &mut Roadmap,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let path = &document.path;
+    let mut warn = |line: u32, message: String| {
+        diagnostics.push(Diagnostic {
+            path: path.clone(),
+            line: line.max(1),
+            severity: Severity::Warning,
+            message,
+        });
+    };
+    let day_of = |located: &Option<Located>, what: &str, warn: &mut dyn FnMut(u32, String)| {
+        let located = located.as_ref()?;
+        let base = DateBase {
+            anchor: options.today,
+            horizon: false,
+        };
+        match read_date(&located.text, base) {
+            DateRead::Date(date, _) => Some(date),
+            DateRead::Placeholder => None,
+            DateRead::Impossible | DateRead::NotADate => {
+                warn(
+                    located.line,
+                    format!("{what} '{}' is not a valid date; ignored", located.text),
+                );
+                None
+            }
+        }
+    };
+    let last_updated = day_of(&document.last_updated, "last_updated", &mut warn);
+    let created = day_of(&document.created, "created", &mut warn);
+    let anchor = last_updated.or(created).unwrap_or(options.today);
+
+    let entity = document
+        .entity
+        .clone()
+        .or_else(|| claim.map(|c| c.entity.clone()));
+    let (document_owners, document_source) = if !document.owners.is_empty() {
+        (document.owners.clone(), OwnerSource::Document)
+    } else if let Some(owner) = claim.and_then(|c| c.owner.clone()) {
+        (vec![owner], OwnerSource::Catalog)
+    } else {
+        (Vec::new(), OwnerSource::None)
+    };
+    let stem = document_stem(path);
+    let title = document
+        .title
+        .clone()
+        .or_else(|| document.first_heading.clone())
+        .unwrap_or_else(|| stem.to_string());
+    roadmap.documents.push(Document {
+        path: path.clone(),
+        title,
+        summary: document.summary.clone(),
+        last_updated,
+        entity: entity.clone(),
+        owners: document_owners.clone(),
+        source_url: None,
+    });
+
+    let section_teams: Vec<(String, Vec<String>)> = document
+        .teams
+        .iter()
+        .filter(|team| team.from_section)
+        .map(|team| (team.name.clone(), team.responsibilities.clone()))
+        .collect();
+
+    for raw in &document.milestones {
+        let mut owners: Vec<String> = Vec::new();
+        for text in &raw.owner_texts {
+            owners.extend(split_owners(text, known));
+        }
+        let mut title = raw.title.clone();
+        if let Some(lead) = &raw.lead
+            && let Some(lead_owners) = lead_teams(lead, known)
+        {
+            owners.splice(0..0, lead_owners);
+            if !raw.title_after_lead.is_empty() {
+                title = raw.title_after_lead.clone();
+            }
+        }
+        let mut seen = HashSet::new();
+        owners.retain(|owner| seen.insert(key(owner)));
+        let owner_source = if !owners.is_empty() {
+            OwnerSource::Explicit
+        } else if !section_teams.is_empty() {
+            let text = if raw.match_text.is_empty() {
+                &raw.description
+            } else {
+                &raw.match_text
+            };
+            owners = best_section_owners(&section_teams, &title, text);
+            OwnerSource::Section
+        } else if !document_owners.is_empty() {
+            owners = document_owners.clone();
+            document_source
+        } else {
+            OwnerSource::None
+        };
+
+        let date = |located: &Option<Located>,
+                    horizon: bool,
+                    what: &str,
+                    warn: &mut dyn FnMut(u32, String)| {
+            let Some(located) = located else {
+                return (None, None, Precision::None);
+            };
+            let base = DateBase { anchor, horizon };
+            match read_date(&located.text, base) {
+                DateRead::Date(date, precision) => {
+                    (Some(date), Some(located.text.clone()), precision)
+                }
+                DateRead::Placeholder => (None, Some(located.text.clone()), Precision::None),
+                DateRead::Impossible => {
+                    warn(
+                        located.line,
+                        format!(
+                            "{what} '{}' is not a valid calendar date; milestone '{}' is unscheduled",
+                            located.text, title
+                        ),
+                    );
+                    (None, Some(located.text.clone()), Precision::None)
+                }
+                DateRead::NotADate => {
+                    warn(
+                        located.line,
+                        format!(
+                            "{what} '{}' is not a date; milestone '{}' is unscheduled",
+                            located.text, title
+                        ),
+                    );
+                    (None, Some(located.text.clone()), Precision::None)
+                }
+            }
+        };
+        let (target, target_text, target_precision) =
+            date(&raw.target, raw.target_is_horizon, "target", &mut warn);
+        let (start, _, _) = date(&raw.start, false, "start", &mut warn);
+
+        let state = match &raw.state_text {
+            Some(located) => match read_state(&located.text) {
+                Some(state) => state,
+                None => {
+                    warn(
+                        located.line,
+                        format!(
+                            "unknown state '{}' for '{}'; read as {} (use e.g. done, in progress, blocked, cancelled, planned)",
+                            located.text,
+                            title,
+                            if raw.marked_state.is_some_and(|s| s != State::Planned) {
+                                "its other markers say"
+                            } else {
+                                "planned"
+                            }
+                        ),
+                    );
+                    raw.marked_state.unwrap_or(State::Planned)
+                }
+            },
+            None => raw.marked_state.unwrap_or(State::Planned),
+        };
+
+        let id = raw
+            .id
+            .clone()
+            .unwrap_or_else(|| format!("{stem}/{}", slug(&title)));
+        roadmap.milestones.push(Milestone {
+            id,
+            title,
+            description: raw.description.clone(),
+            description_html: raw.description_html.clone(),
+            owners,
+            owner_source,
+            start,
+            target,
+            target_text,
+            target_precision,
+            state,
+            status: Status::Unscheduled,
+            progress: raw.progress,
+            dependencies: raw
+                .dependencies
+                .iter()
+                .map(|dependency| Dependency {
+                    text: dependency.text.clone(),
+                    milestone: None,
+                })
+                .collect(),
+            dependents: Vec::new(),
+            document: path.clone(),
+            line: raw.line.max(1),
+            section: raw.section.clone(),
+            entity: entity.clone(),
+            source_url: None,
+        });
+    }
+}
+
+/// Makes ids unique in reading order: a repeat gets `-2`, `-3`, … and a warning.
+fn assign_ids(milestones: &mut [Milestone], diagnostics: &mut Vec<Diagnostic>) {
+    let mut first_seen: HashMap<String, (String, u32)> = HashMap::with_capacity(milestones.len());
+    for milestone in milestones.iter_mut() {
+        let lowered = milestone.id.to_lowercase();
+        if let Some((path, line)) = first_seen.get(&lowered) {
+            let mut suffix = 2;
+            let unique = loop {
+                let candidate = format!("{}-{suffix}", milestone.id);
+                if !first_seen.contains_key(&candidate.to_lowercase()) {
+                    break candidate;
+                }
+                suffix += 1;
+            };
+            diagnostics.push(Diagnostic {
+                path: milestone.document.clone(),
+                line: milestone.line,
+                severity: Severity::Warning,
+                message: format!(
+                    "duplicate id '{}' (first used at {path}:{line}); this milestone is '{unique}'",
+                    milestone.id
+                ),
+            });
+            milestone.id = unique;
+        }
+        first_seen.insert(
+            milestone.id.to_lowercase(),
+            (milestone.document.clone(), milestone.line),
+        );
+    }
+}
+
+/// Teams in order of first appearance, found by name or group ref.
+#[derive(Default)]
+struct TeamBook {
+    teams: Vec<Team>,
+    by_name: HashMap<String, usize>,
+    by_ref: HashMap<String, usize>,
+}
+
+impl TeamBook {
+    fn find(&self, name: &str) -> Option<usize> {
+        if let Some(&index) = self.by_name.get(&key(name)) {
+            return Some(index);
+        }
+        if let Some(&index) = self.by_ref.get(&name.to_lowercase()) {
+            return Some(index);
+        }
+        // `group:default/platform` names the team `platform` when no ref says otherwise.
+        let (_, short) = name.split_once(':')?;
+        let short = short.rsplit('/').next()?;
+        self.by_name.get(&key(short)).copied()
+    }
+
+    fn add_team(
+        &mut self,
+        name: &str,
+        group_ref: Option<&str>,
+        responsibilities: &[String],
+    ) -> usize {
+        let index = match self.by_name.get(&key(name)) {
+            Some(&index) => index,
+            None => {
+                self.teams.push(Team {
+                    name: name.to_string(),
+                    ..Team::default()
+                });
+                let index = self.teams.len() - 1;
+                self.by_name.insert(key(name), index);
+                index
+            }
+        };
+        let team = &mut self.teams[index];
+        if let Some(group_ref) = group_ref {
+            if team.group_ref.is_none() {
+                team.group_ref = Some(group_ref.to_string());
+            }
+            self.by_ref.insert(group_ref.to_lowercase(), index);
+        }
+        for responsibility in responsibilities {
+            if !team.responsibilities.contains(responsibility) {
+                team.responsibilities.push(responsibility.clone());
+            }
+        }
+        index
+    }
+
+    fn add_group(&mut self, names: &[String], group_ref: &str) {
+        // The display name (title) is what documents write; the metadata name is the fallback.
+        let existing = names
+            .iter()
+            .find_map(|name| self.by_name.get(&key(name)).copied());
+        let index = match existing {
+            Some(index) => index,
+            None => {
+                let name = names
+                    .last()
+                    .cloned()
+                    .unwrap_or_else(|| group_ref.to_string());
+                self.add_team(&name, None, &[])
+            }
+        };
+        if self.teams[index].group_ref.is_none() {
+            self.teams[index].group_ref = Some(group_ref.to_string());
+        }
+        self.by_ref.insert(group_ref.to_lowercase(), index);
+        for name in names {
+            self.by_name.entry(key(name)).or_insert(index);
+        }
+    }
+
+    fn add_owner(&mut self, owner: &str, milestone: &str) {
+        let index = match self.find(owner) {
+            Some(index) => index,
+            None => {
+                let group_ref = owner.starts_with("group:").then_some(owner);
+                self.add_team(owner, group_ref, &[])
+            }
+        };
+        let milestones = &mut self.teams[index].milestones;
+        if !milestones.iter().any(|id| id == milestone) {
+            milestones.push(milestone.to_string());
+        }
+    }
+}

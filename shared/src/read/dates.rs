@@ -1,0 +1,320 @@
+//! Dates with a precision (spec §2.2): every written form of a target or start.
+
+use chrono::{Datelike, Days, NaiveDate};
+
+use crate::model::Precision;
+
+/// What a date text turned out to be.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum DateRead {
+    /// A date (the last day of its month, quarter or half for coarser forms).
+    Date(NaiveDate, Precision),
+    /// Shaped like a date but no such day exists (`2026-02-30`, `31/02/2026`).
+    Impossible,
+    /// Deliberately unscheduled (`TBD`, `-`, empty).
+    Placeholder,
+    /// Anything else (`Wave 2 Week 1`): unscheduled, worth a warning.
+    NotADate,
+}
+
+/// The dates a yearless form (`Nov 5`) and a horizon (`90`) are counted from.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct DateBase {
+    /// The document's `last_updated`/`created`, else today.
+    pub anchor: NaiveDate,
+    /// Whether the text sits under a `horizon` header (a bare number is days).
+    pub horizon: bool,
+}
+
+const PLACEHOLDERS: &[&str] = &[
+    "",
+    "tbd",
+    "tba",
+    "tbc",
+    "n/a",
+    "na",
+    "-",
+    "--",
+    "—",
+    "–",
+    "?",
+    "??",
+    "unknown",
+    "none",
+    "later",
+    "someday",
+    "not set",
+    "unscheduled",
+];
+
+const MONTHS: [&str; 12] = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
+/// Reads a target/start text. Markup, a leading `by`/`due`/`~` and trailing
+/// punctuation are ignored.
+pub(crate) fn read_date(text: &str, base: DateBase) -> DateRead {
+    let cleaned = clean(text);
+    let lower = cleaned.to_lowercase();
+    if PLACEHOLDERS.contains(&lower.as_str()) || (lower.starts_with('[') && lower.ends_with(']')) {
+        return if lower.is_empty() || PLACEHOLDERS.contains(&lower.as_str()) {
+            DateRead::Placeholder
+        } else {
+            DateRead::NotADate
+        };
+    }
+    if base.horizon
+        && let Some(days) = horizon_days(&lower)
+    {
+        return match base.anchor.checked_add_days(Days::new(days)) {
+            Some(date) => DateRead::Date(date, Precision::Day),
+            None => DateRead::Impossible,
+        };
+    }
+    let tokens = tokenize(&lower);
+    match_tokens(&tokens, base.anchor)
+}
+
+/// Finds a date at the start of `text` (for inline fields such as
+/// `due 2025-11-29 for the pilot`): returns it and the bytes it used.
+pub(crate) fn read_date_prefix(text: &str, anchor: NaiveDate) -> Option<(DateRead, usize)> {
+    // Candidate ends: after each of the first four whitespace-separated words.
+    let mut ends = Vec::with_capacity(4);
+    let mut in_word = false;
+    for (index, ch) in text.char_indices() {
+        if ch.is_whitespace() {
+            if in_word {
+                ends.push(index);
+                if ends.len() == 4 {
+                    break;
+                }
+            }
+            in_word = false;
+        } else {
+            in_word = true;
+        }
+    }
+    if in_word && ends.len() < 4 {
+        ends.push(text.len());
+    }
+    let base = DateBase {
+        anchor,
+        horizon: false,
+    };
+    for &end in ends.iter().rev() {
+        let candidate = text[..end].trim_end_matches([',', '.', ';', ')', ':']);
+        match read_date(candidate, base) {
+            found @ (DateRead::Date(..) | DateRead::Impossible) => {
+                return Some((found, candidate.len()));
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+fn clean(text: &str) -> String {
+    let mut out: String = text
+        .chars()
+        .filter(|c| !matches!(c, '*' | '`' | '_' | '~'))
+        .collect();
+    out = out
+        .trim()
+        .trim_end_matches(['.', ',', ';', ':'])
+        .trim()
+        .to_string();
+    for prefix in [
+        "by ", "due ", "target ", "approx. ", "approx ", "ca. ", "end of ", "eo ",
+    ] {
+        if out.len() > prefix.len() && out[..prefix.len()].eq_ignore_ascii_case(prefix) {
+            out = out[prefix.len()..].trim().to_string();
+        }
+    }
+    out
+}
+
+fn horizon_days(lower: &str) -> Option<u64> {
+    let digits = lower.trim_start_matches('+');
+    let number_end = digits
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(digits.len());
+    if number_end == 0 {
+        return None;
+    }
+    let rest = digits[number_end..].trim();
+    if !matches!(rest, "" | "d" | "day" | "days") {
+        return None;
+    }
+    digits[..number_end].parse().ok()
+}
+
+#[derive(Debug, PartialEq)]
+enum Token {
+    Number(u32, usize),
+    Month(u32),
+    Quarter(u32),
+    Half(u32),
+}
+
+/// Splits into numbers, month names, `Q1`/`H2`; separators (`-`, `/`, `.`,
+/// `,`, spaces) vanish. A time of day or range after a full date is ignored by
+/// the matcher, which only looks at the leading tokens.
+fn tokenize(lower: &str) -> Vec<Token> {
+    let mut tokens = Vec::new();
+    let mut chars = lower.char_indices().peekable();
+    while let Some((start, ch)) = chars.next() {
+        if ch.is_ascii_digit() {
+            let mut end = start + 1;
+            while let Some(&(index, next)) = chars.peek() {
+                if next.is_ascii_digit() {
+                    end = index + 1;
+                    chars.next();
+                } else {
+                    break;
+                }
+            }
+            let digits = &lower[start..end];
+            let value = digits.parse().unwrap_or(u32::MAX);
+            // Ordinal suffixes: 1st, 2nd, 3rd, 15th.
+            let rest = &lower[end..];
+            for suffix in ["st", "nd", "rd", "th"] {
+                if rest.starts_with(suffix) && !rest[2..].starts_with(|c: char| c.is_alphanumeric())
+                {
+                    chars.next();
+                    chars.next();
+                }
+            }
+            tokens.push(Token::Number(value, digits.len()));
+        } else if ch.is_alphabetic() {
+            let mut end = start + ch.len_utf8();
+            while let Some(&(index, next)) = chars.peek() {
+                if next.is_alphanumeric() {
+                    end = index + next.len_utf8();
+                    chars.next();
+                } else {
+                    break;
+                }
+            }
+            let word = &lower[start..end];
+            if let Some(token) = word_token(word) {
+                tokens.push(token);
+            } else {
+                // An unknown word: remember it so the matcher rejects the text.
+                tokens.push(Token::Number(u32::MAX, 0));
+            }
+        } else if ch.is_whitespace() || matches!(ch, '-' | '/' | '.' | ',' | '–' | '—' | ':') {
+            continue;
+        } else {
+            tokens.push(Token::Number(u32::MAX, 0));
+        }
+    }
+    tokens
+}
+
+fn word_token(word: &str) -> Option<Token> {
+    let bytes = word.as_bytes();
+    if bytes.len() == 2 && bytes[1].is_ascii_digit() {
+        let n = u32::from(bytes[1] - b'0');
+        match bytes[0] {
+            b'q' if (1..=4).contains(&n) => return Some(Token::Quarter(n)),
+            b'h' if (1..=2).contains(&n) => return Some(Token::Half(n)),
+            _ => {}
+        }
+    }
+    if word.len() >= 3 {
+        for (index, name) in MONTHS.iter().enumerate() {
+            if name.starts_with(word) || (word == "sept" && index == 8) {
+                return Some(Token::Month(index as u32 + 1));
+            }
+        }
+    }
+    None
+}
+
+fn match_tokens(tokens: &[Token], anchor: NaiveDate) -> DateRead {
+    use Token::{Half, Month, Number, Quarter};
+    let year = |value: u32, width: usize| width == 4 && (1900..=2200).contains(&value);
+    let day = |y: u32, m: u32, d: u32| -> DateRead {
+        match NaiveDate::from_ymd_opt(y as i32, m, d) {
+            Some(date) => DateRead::Date(date, Precision::Day),
+            None => DateRead::Impossible,
+        }
+    };
+    // A full date may be followed by a time or a range; coarser forms may not
+    // be followed by anything.
+    match tokens {
+        [Number(y, 4), Number(m, w2), Number(d, w3), ..] if year(*y, 4) && *w2 <= 2 && *w3 <= 2 => {
+            day(*y, *m, *d)
+        }
+        [Number(d, w1), Number(m, w2), Number(y, 4), ..] if year(*y, 4) && *w1 <= 2 && *w2 <= 2 => {
+            // Day first unless that cannot be (`12/31/2026`).
+            if *m > 12 && *d <= 12 {
+                day(*y, *d, *m)
+            } else {
+                day(*y, *m, *d)
+            }
+        }
+        [Number(d, w), Month(m), Number(y, 4), ..] if *w <= 2 && year(*y, 4) => day(*y, *m, *d),
+        [Month(m), Number(d, w), Number(y, 4), ..] if *w <= 2 && year(*y, 4) => day(*y, *m, *d),
+        [Number(y, 4), Month(m), Number(d, w), ..] if *w <= 2 && year(*y, 4) => day(*y, *m, *d),
+        [Number(y, 4), Number(m, w)] if year(*y, 4) && *w <= 2 => month_end(*y, *m),
+        [Month(m), Number(y, 4)] | [Number(y, 4), Month(m)] if year(*y, 4) => month_end(*y, *m),
+        [Quarter(q), Number(y, 4)] | [Number(y, 4), Quarter(q)] if year(*y, 4) => {
+            month_end(*y, q * 3).with_precision(Precision::Quarter)
+        }
+        [Half(h), Number(y, 4)] | [Number(y, 4), Half(h)] if year(*y, 4) => {
+            month_end(*y, h * 6).with_precision(Precision::Half)
+        }
+        [Month(m), Number(d, w)] | [Number(d, w), Month(m)] if *w <= 2 => yearless(*m, *d, anchor),
+        _ => DateRead::NotADate,
+    }
+}
+
+impl DateRead {
+    fn with_precision(self, precision: Precision) -> DateRead {
+        match self {
+            DateRead::Date(date, _) => DateRead::Date(date, precision),
+            other => other,
+        }
+    }
+}
+
+fn month_end(year: u32, month: u32) -> DateRead {
+    let (next_year, next_month) = if month == 12 {
+        (year + 1, 1)
+    } else {
+        (year, month + 1)
+    };
+    match NaiveDate::from_ymd_opt(next_year as i32, next_month, 1).and_then(|d| d.pred_opt()) {
+        Some(date) if (1..=12).contains(&month) => DateRead::Date(date, Precision::Month),
+        _ => DateRead::Impossible,
+    }
+}
+
+/// `Nov 5`: the year that puts the date nearest the anchor.
+fn yearless(month: u32, day: u32, anchor: NaiveDate) -> DateRead {
+    let mut best: Option<NaiveDate> = None;
+    for year in [anchor.year() - 1, anchor.year(), anchor.year() + 1] {
+        if let Some(date) = NaiveDate::from_ymd_opt(year, month, day) {
+            let distance = (date - anchor).num_days().abs();
+            if best.is_none_or(|b| distance < (b - anchor).num_days().abs()) {
+                best = Some(date);
+            }
+        }
+    }
+    match best {
+        Some(date) => DateRead::Date(date, Precision::Day),
+        None => DateRead::Impossible,
+    }
+}

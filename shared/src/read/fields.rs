@@ -1,0 +1,386 @@
+//! Field words (spec §1.1): table headers, heading-block fields and the inline
+//! fields of task items all name fields with the same words.
+
+use std::ops::Range;
+
+use chrono::NaiveDate;
+
+use super::dates::{DateRead, read_date_prefix};
+use super::states::leading_state_word;
+use crate::model::State;
+
+/// A milestone field a header or field word names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Field {
+    Title,
+    Id,
+    Description,
+    Owners,
+    Target,
+    Start,
+    State,
+    Dependencies,
+}
+
+/// Field words, most specific first (`start date` before `date`).
+const SYNONYMS: &[(&str, Field)] = &[
+    ("start date", Field::Start),
+    ("start", Field::Start),
+    ("begin", Field::Start),
+    ("work item", Field::Title),
+    ("milestone", Field::Title),
+    ("initiative", Field::Title),
+    ("deliverable", Field::Title),
+    ("task", Field::Title),
+    ("item", Field::Title),
+    ("feature", Field::Title),
+    ("epic", Field::Title),
+    ("goal", Field::Title),
+    ("objective", Field::Title),
+    ("title", Field::Title),
+    ("name", Field::Title),
+    ("activity", Field::Title),
+    ("phase", Field::Title),
+    ("id", Field::Id),
+    ("#", Field::Id),
+    ("key", Field::Id),
+    ("ref", Field::Id),
+    ("ticket", Field::Id),
+    ("description", Field::Description),
+    ("summary", Field::Description),
+    ("details", Field::Description),
+    ("scope", Field::Description),
+    ("assigned to", Field::Owners),
+    ("owners", Field::Owners),
+    ("owner", Field::Owners),
+    ("team", Field::Owners),
+    ("assignee", Field::Owners),
+    ("assigned", Field::Owners),
+    ("responsible", Field::Owners),
+    ("dri", Field::Owners),
+    ("lead", Field::Owners),
+    ("target", Field::Target),
+    ("due", Field::Target),
+    ("deadline", Field::Target),
+    ("date", Field::Target),
+    ("eta", Field::Target),
+    ("end", Field::Target),
+    ("finish", Field::Target),
+    ("when", Field::Target),
+    ("horizon", Field::Target),
+    ("status", Field::State),
+    ("state", Field::State),
+    ("progress", Field::State),
+    ("depends on", Field::Dependencies),
+    ("dependencies", Field::Dependencies),
+    ("dependency", Field::Dependencies),
+    ("blocked by", Field::Dependencies),
+    ("prerequisites", Field::Dependencies),
+    ("requires", Field::Dependencies),
+    ("needs", Field::Dependencies),
+    ("after", Field::Dependencies),
+];
+
+/// Normalises a header or field name: markup, parenthesised notes and
+/// punctuation dropped, lowercase, single spaces (`Owner(s)` → `owner`).
+pub(crate) fn header_words(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut depth = 0usize;
+    for ch in text.chars() {
+        match ch {
+            '(' | '[' => depth += 1,
+            ')' | ']' => depth = depth.saturating_sub(1),
+            _ if depth > 0 => {}
+            '#' => out.push('#'),
+            c if c.is_alphanumeric() => out.extend(c.to_lowercase()),
+            '\'' | '’' => {}
+            _ => {
+                if !out.ends_with(' ') {
+                    out.push(' ');
+                }
+            }
+        }
+    }
+    out.trim().to_string()
+}
+
+/// The field a header names, and whether it is a `horizon` (days) column.
+/// The whole header is tried first, then its words from the left.
+pub(crate) fn header_field(header: &str) -> Option<(Field, bool)> {
+    let words = header_words(header);
+    if words.is_empty() {
+        return None;
+    }
+    if let Some(&(word, field)) = SYNONYMS.iter().find(|(word, _)| *word == words) {
+        return Some((field, word == "horizon"));
+    }
+    let list: Vec<&str> = words.split(' ').collect();
+    for start in 0..list.len() {
+        for &(word, field) in SYNONYMS {
+            let count = word.split(' ').count();
+            if start + count <= list.len() && list[start..start + count].join(" ") == word {
+                return Some((field, word == "horizon"));
+            }
+        }
+    }
+    None
+}
+
+/// The fields found inline in a task item's text.
+#[derive(Debug, Default)]
+pub(crate) struct InlineFields {
+    pub owners: Vec<String>,
+    pub target: Option<String>,
+    pub start: Option<String>,
+    pub state_text: Option<String>,
+    pub state: Option<State>,
+    pub dependencies: Vec<String>,
+    /// Byte ranges of the text the fields used (left out of a derived title).
+    pub spans: Vec<Range<usize>>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Key {
+    Owners,
+    Target,
+    Start,
+    Status,
+    Dependencies,
+}
+
+/// Keywords that open a field, with whether a date must follow them.
+const INLINE_KEYS: &[(&str, Key)] = &[
+    ("owners:", Key::Owners),
+    ("owner:", Key::Owners),
+    ("owner ", Key::Owners),
+    ("target:", Key::Target),
+    ("target ", Key::Target),
+    ("due:", Key::Target),
+    ("due ", Key::Target),
+    ("deadline:", Key::Target),
+    ("eta:", Key::Target),
+    ("by ", Key::Target),
+    ("start:", Key::Start),
+    ("starts ", Key::Start),
+    ("start ", Key::Start),
+    ("status:", Key::Status),
+    ("state:", Key::Status),
+    ("depends on:", Key::Dependencies),
+    ("depends on ", Key::Dependencies),
+    ("dependencies:", Key::Dependencies),
+    ("blocked by:", Key::Dependencies),
+    ("blocked by ", Key::Dependencies),
+    ("requires:", Key::Dependencies),
+    ("after ", Key::Dependencies),
+];
+
+/// Finds the inline fields of one line of item text (`(owner: X)`,
+/// `(target 2025-11-29)`, `due 2025-11-29`, `Depends on: X, Y`, `blocked by X`,
+/// `(cancelled 2026-01-05)` …).
+pub(crate) fn inline_fields(text: &str, anchor: NaiveDate, fields: &mut InlineFields) {
+    let lower = text.to_ascii_lowercase();
+    let bytes = lower.as_bytes();
+    let mut index = 0;
+    while index < bytes.len() {
+        if bytes[index] == b'(' {
+            let Some(close) = matching_paren(bytes, index) else {
+                index += 1;
+                continue;
+            };
+            if parenthesised(text, index + 1..close, anchor, fields) {
+                fields.spans.push(index..close + 1);
+            }
+            index = close + 1;
+            continue;
+        }
+        let at_word_start = index == 0 || !bytes[index - 1].is_ascii_alphanumeric();
+        if at_word_start
+            && let Some(&(keyword, key)) = INLINE_KEYS
+                .iter()
+                .find(|(keyword, _)| lower[index..].starts_with(keyword))
+        {
+            let value_start = index + keyword.len();
+            if let Some(value_end) = field_value(text, value_start, key, anchor, fields) {
+                // Take a joining comma or "and" before the field with it.
+                let mut span_start = index;
+                let before = text[..index].trim_end();
+                if before.ends_with(',') {
+                    span_start = before.len() - 1;
+                }
+                fields.spans.push(span_start..value_end);
+                index = value_end.max(index + 1);
+                continue;
+            }
+        }
+        index += 1;
+        while index < bytes.len() && !text.is_char_boundary(index) {
+            index += 1;
+        }
+    }
+}
+
+fn matching_paren(bytes: &[u8], open: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    for (offset, &byte) in bytes[open..].iter().enumerate() {
+        match byte {
+            b'(' => depth += 1,
+            b')' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(open + offset);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Reads a parenthesised group as comma-separated fields; parts without a
+/// keyword continue the previous field's list. True when it held a field.
+fn parenthesised(
+    text: &str,
+    range: Range<usize>,
+    anchor: NaiveDate,
+    fields: &mut InlineFields,
+) -> bool {
+    let inner = &text[range];
+    let mut any = false;
+    let mut previous: Option<Key> = None;
+    for part in inner.split([',', ';']) {
+        let part = part.trim();
+        if part.is_empty() {
+            continue;
+        }
+        let lower = part.to_ascii_lowercase();
+        let keyed = INLINE_KEYS.iter().find(|(keyword, _)| {
+            lower.starts_with(keyword.trim_end()) && {
+                let rest = &lower[keyword.trim_end().len()..];
+                rest.is_empty() || rest.starts_with([' ', ':'])
+            }
+        });
+        if let Some(&(keyword, key)) = keyed {
+            let value = part[keyword.trim_end().len()..]
+                .trim_start_matches([':', ' '])
+                .trim();
+            if store(key, value, anchor, fields) {
+                any = true;
+                previous = Some(key);
+                continue;
+            }
+        }
+        if let Some((state, len)) = leading_state_word(part) {
+            let rest = part[len..].trim();
+            // `cancelled 2026-01-05`, `done`, `in progress`: a state, maybe dated.
+            if rest.is_empty() || read_date_prefix(rest, anchor).is_some() {
+                fields.state = Some(state);
+                any = true;
+                previous = None;
+                continue;
+            }
+        }
+        match previous {
+            Some(Key::Owners) => fields.owners.push(part.to_string()),
+            Some(Key::Dependencies) => fields.dependencies.push(part.to_string()),
+            _ => previous = None,
+        }
+    }
+    any
+}
+
+/// Stores one keyed value; false when the value does not fit the key
+/// (`by the way` is no target).
+fn store(key: Key, value: &str, anchor: NaiveDate, fields: &mut InlineFields) -> bool {
+    if value.is_empty() {
+        return false;
+    }
+    match key {
+        Key::Owners => fields.owners.push(value.to_string()),
+        Key::Target | Key::Start => {
+            let Some((found, len)) = read_date_prefix(value, anchor) else {
+                return false;
+            };
+            if !matches!(found, DateRead::Date(..) | DateRead::Impossible) {
+                return false;
+            }
+            let date = value[..len].to_string();
+            if key == Key::Target {
+                fields.target = Some(date);
+            } else {
+                fields.start = Some(date);
+            }
+        }
+        Key::Status => fields.state_text = Some(value.to_string()),
+        Key::Dependencies => fields.dependencies.push(value.to_string()),
+    }
+    true
+}
+
+/// Reads a field outside parentheses from `start`; returns where it ends.
+fn field_value(
+    text: &str,
+    start: usize,
+    key: Key,
+    anchor: NaiveDate,
+    fields: &mut InlineFields,
+) -> Option<usize> {
+    let rest = &text[start..];
+    let skipped = rest.len() - rest.trim_start_matches([' ', ':']).len();
+    let value_start = start + skipped;
+    let rest = &text[value_start..];
+    match key {
+        Key::Target | Key::Start => {
+            let (found, len) = read_date_prefix(rest, anchor)?;
+            if !matches!(found, DateRead::Date(..) | DateRead::Impossible) {
+                return None;
+            }
+            let date = rest[..len].to_string();
+            if key == Key::Target {
+                fields.target = Some(date);
+            } else {
+                fields.start = Some(date);
+            }
+            Some(value_start + len)
+        }
+        _ => {
+            let end = clause_end(rest);
+            let value = rest[..end].trim();
+            if value.is_empty() {
+                return None;
+            }
+            if key == Key::Dependencies {
+                // `after X` only when X reads as an id: "after lunch" is prose.
+                let first = value.split_whitespace().next().unwrap_or_default();
+                let text_before = &text[..start];
+                if text_before.to_ascii_lowercase().ends_with("after ")
+                    && !super::text::is_id_token(first.trim_end_matches([',', '.']))
+                {
+                    return None;
+                }
+            }
+            if key == Key::Owners && text[..start].ends_with(' ') && !text[..start].ends_with(": ")
+            {
+                // `owner X` without a colon reads as prose ("the owner will …").
+                return None;
+            }
+            store(key, value, anchor, fields).then_some(value_start + end)
+        }
+    }
+}
+
+/// The end of a clause: `;`, `(`, `)`, or a `.`/`!`/`?` followed by a space or the end.
+fn clause_end(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    for (index, &byte) in bytes.iter().enumerate() {
+        match byte {
+            b';' | b'(' | b')' => return index,
+            b'.' | b'!' | b'?' => {
+                if index + 1 == bytes.len() || bytes[index + 1] == b' ' {
+                    return index;
+                }
+            }
+            _ => {}
+        }
+    }
+    bytes.len()
+}

@@ -1,0 +1,1023 @@
+//! Markdown extraction (spec §1): one pass over pulldown-cmark's offset
+//! iterator; tables and list items are then read from their source text.
+
+use std::ops::Range;
+
+use chrono::NaiveDate;
+use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
+
+use super::fields::{Field, InlineFields, header_field, inline_fields};
+use super::lines::LineIndex;
+use super::raw::{Extraction, Located, RawMilestone, RawTeam};
+use super::render::{description_html, markdown_options};
+use super::states::leading_emoji_state;
+use super::text::{readable_title, split_leading_id, split_list, strip_markup};
+use super::yaml;
+use crate::model::{Progress, Severity, State};
+
+/// Inline dates are only checked for shape here; the year of a yearless date
+/// is settled later against the document's date, so any leap year will do.
+const SHAPE_ANCHOR: NaiveDate = match NaiveDate::from_ymd_opt(2024, 1, 1) {
+    Some(date) => date,
+    None => NaiveDate::MIN,
+};
+
+struct Section {
+    level: u8,
+    title: String,
+    criteria: bool,
+    ownership: bool,
+}
+
+#[derive(Default)]
+struct ItemBuffer {
+    start: usize,
+    end: usize,
+    task: Option<bool>,
+    own_end: Option<usize>,
+    nested: Vec<NestedBuffer>,
+}
+
+#[derive(Default)]
+struct NestedBuffer {
+    start: usize,
+    end: usize,
+    task: Option<bool>,
+    own_end: Option<usize>,
+}
+
+#[derive(Clone)]
+struct HeadingInfo {
+    title: String,
+    line: u32,
+    parent: Option<String>,
+}
+
+#[derive(Default)]
+struct ListBuffer {
+    items: Vec<ItemBuffer>,
+    after_heading: Option<HeadingInfo>,
+}
+
+struct Context<'a> {
+    text: &'a str,
+    lines: LineIndex,
+    sections: Vec<Section>,
+    extraction: &'a mut Extraction,
+}
+
+/// Reads one markdown document into `extraction`.
+pub(crate) fn extract_markdown(text: &str, extraction: &mut Extraction) {
+    let mut context = Context {
+        text,
+        lines: LineIndex::new(text),
+        sections: Vec::new(),
+        extraction,
+    };
+    let mut in_metadata = false;
+    let mut heading: Option<(u8, usize, String)> = None;
+    let mut pending_heading: Option<HeadingInfo> = None;
+    let mut table_depth = 0usize;
+    let mut list_depth = 0usize;
+    let mut item_depth = 0usize;
+    let mut list: Option<ListBuffer> = None;
+
+    for (event, range) in Parser::new_ext(text, markdown_options()).into_offset_iter() {
+        if table_depth > 0 {
+            match event {
+                Event::Start(Tag::Table(_)) => table_depth += 1,
+                Event::End(TagEnd::Table) => {
+                    table_depth -= 1;
+                    if table_depth == 0 {
+                        context.table(range, false);
+                    }
+                }
+                _ => {}
+            }
+            continue;
+        }
+        match event {
+            Event::Start(Tag::MetadataBlock(_)) => in_metadata = true,
+            Event::End(TagEnd::MetadataBlock(_)) => in_metadata = false,
+            Event::Text(body) if in_metadata => context.front_matter(&body, range.start),
+            Event::Start(Tag::Heading { level, .. }) => {
+                heading = Some((heading_level(level), range.start, String::new()));
+                pending_heading = None;
+            }
+            Event::Text(body) | Event::Code(body) if heading.is_some() => {
+                if let Some((_, _, title)) = heading.as_mut() {
+                    title.push_str(&body);
+                }
+            }
+            Event::SoftBreak | Event::HardBreak if heading.is_some() => {
+                if let Some((_, _, title)) = heading.as_mut() {
+                    title.push(' ');
+                }
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some((level, start, title)) = heading.take() {
+                    pending_heading = Some(context.heading(level, start, title.trim()));
+                }
+            }
+            Event::Start(Tag::Table(_)) => {
+                table_depth = 1;
+                pending_heading = None;
+            }
+            Event::Start(Tag::List(_)) => {
+                if list_depth == 0 {
+                    list = Some(ListBuffer {
+                        items: Vec::new(),
+                        after_heading: pending_heading.take(),
+                    });
+                } else if let Some(buffer) = list.as_mut()
+                    && let Some(item) = buffer.items.last_mut()
+                {
+                    if item_depth == 1 {
+                        item.own_end.get_or_insert(range.start);
+                    } else if item_depth == 2
+                        && let Some(nested) = item.nested.last_mut()
+                    {
+                        nested.own_end.get_or_insert(range.start);
+                    }
+                }
+                list_depth += 1;
+            }
+            Event::End(TagEnd::List(_)) => {
+                list_depth = list_depth.saturating_sub(1);
+                if list_depth == 0
+                    && let Some(buffer) = list.take()
+                {
+                    context.list(buffer);
+                }
+            }
+            Event::Start(Tag::Item) => {
+                item_depth += 1;
+                if let Some(buffer) = list.as_mut() {
+                    if item_depth == 1 {
+                        buffer.items.push(ItemBuffer {
+                            start: range.start,
+                            end: range.end,
+                            ..ItemBuffer::default()
+                        });
+                    } else if item_depth == 2
+                        && let Some(item) = buffer.items.last_mut()
+                    {
+                        item.nested.push(NestedBuffer {
+                            start: range.start,
+                            end: range.end,
+                            ..NestedBuffer::default()
+                        });
+                    }
+                }
+            }
+            Event::End(TagEnd::Item) => item_depth = item_depth.saturating_sub(1),
+            Event::TaskListMarker(checked) => {
+                if let Some(item) = list.as_mut().and_then(|buffer| buffer.items.last_mut()) {
+                    if item_depth == 1 {
+                        item.task.get_or_insert(checked);
+                    } else if item_depth == 2
+                        && let Some(nested) = item.nested.last_mut()
+                    {
+                        nested.task.get_or_insert(checked);
+                    }
+                }
+            }
+            Event::Start(
+                Tag::Paragraph
+                | Tag::CodeBlock(_)
+                | Tag::BlockQuote(_)
+                | Tag::HtmlBlock
+                | Tag::FootnoteDefinition(_),
+            )
+            | Event::Rule
+                if list_depth == 0 =>
+            {
+                pending_heading = None;
+            }
+            Event::End(TagEnd::Paragraph) if list_depth == 0 => {
+                if text[range.clone()].trim_start().starts_with('|') {
+                    context.table(range, true);
+                }
+            }
+            _ => {}
+        }
+    }
+    // A list still open at the end (truncated input) is read all the same.
+    if let Some(buffer) = list.take() {
+        context.list(buffer);
+    }
+}
+
+fn heading_level(level: HeadingLevel) -> u8 {
+    match level {
+        HeadingLevel::H1 => 1,
+        HeadingLevel::H2 => 2,
+        HeadingLevel::H3 => 3,
+        HeadingLevel::H4 => 4,
+        HeadingLevel::H5 => 5,
+        HeadingLevel::H6 => 6,
+    }
+}
+
+const CRITERIA_WORDS: &[&str] = &[
+    "criteria",
+    "definition of done",
+    "definition of ready",
+    "checklist",
+    "check list",
+    "exit conditions",
+];
+
+const OWNERSHIP_WORDS: &[&str] = &[
+    "ownership",
+    "owners",
+    "owner",
+    "teams",
+    "raci",
+    "responsibilities",
+    "responsibility",
+    "who owns",
+];
+
+impl Context<'_> {
+    fn current_section(&self) -> Option<String> {
+        self.sections.last().map(|section| section.title.clone())
+    }
+
+    fn heading(&mut self, level: u8, start: usize, title: &str) -> HeadingInfo {
+        while self
+            .sections
+            .last()
+            .is_some_and(|section| section.level >= level)
+        {
+            self.sections.pop();
+        }
+        let parent = self.current_section();
+        let words = super::fields::header_words(title);
+        let has = |list: &[&str]| {
+            list.iter()
+                .any(|word| super::states::find_word(&words, word).is_some())
+        };
+        let inherited_criteria = self.sections.last().is_some_and(|section| section.criteria);
+        let inherited_ownership = self
+            .sections
+            .last()
+            .is_some_and(|section| section.ownership);
+        self.sections.push(Section {
+            level,
+            title: title.to_string(),
+            criteria: inherited_criteria || has(CRITERIA_WORDS),
+            ownership: inherited_ownership || has(OWNERSHIP_WORDS),
+        });
+        if level == 1 && self.extraction.first_heading.is_none() && !title.is_empty() {
+            self.extraction.first_heading = Some(strip_markup(title));
+        }
+        HeadingInfo {
+            title: title.to_string(),
+            line: self.lines.line(start),
+            parent,
+        }
+    }
+
+    fn front_matter(&mut self, body: &str, start: usize) {
+        let offset = self.lines.line(start).saturating_sub(1);
+        match yaml::parse(body) {
+            Ok(documents) => {
+                if let Some(root) = documents.first() {
+                    yaml::read_document_fields(root, self.extraction, offset);
+                }
+            }
+            Err(error) => {
+                self.extraction.diagnose(
+                    offset + error.line,
+                    Severity::Error,
+                    format!(
+                        "front matter is not valid YAML ({}); only its plain `key: value` lines were read",
+                        error.message
+                    ),
+                );
+                self.front_matter_lines(body, offset);
+            }
+        }
+    }
+
+    /// Recovery for broken front matter: plain `key: value` lines only.
+    fn front_matter_lines(&mut self, body: &str, offset: u32) {
+        for (index, line) in body.lines().enumerate() {
+            let Some((key, value)) = line.split_once(':') else {
+                continue;
+            };
+            let value = value.trim();
+            if key.starts_with(' ') || value.is_empty() {
+                continue;
+            }
+            let quoted = value.starts_with(['"', '\'']);
+            let closed = quoted && value.len() > 1 && value.ends_with(&value[..1]);
+            if value.starts_with(['[', '{']) || (quoted && !closed) {
+                continue;
+            }
+            let value = if closed {
+                &value[1..value.len() - 1]
+            } else {
+                value
+            };
+            let located = Located {
+                text: value.to_string(),
+                line: offset + index as u32 + 1,
+            };
+            match key.trim() {
+                "title" => self.extraction.title = Some(value.to_string()),
+                "summary" | "description" => self.extraction.summary = Some(value.to_string()),
+                "last_updated" | "updated" => self.extraction.last_updated = Some(located),
+                "created" => self.extraction.created = Some(located),
+                "owner" => {
+                    self.extraction.owners.push(value.to_string());
+                    self.extraction.named_teams.push(value.to_string());
+                }
+                "entity" => self.extraction.entity = Some(value.to_string()),
+                _ => {}
+            }
+        }
+    }
+
+    fn list(&mut self, list: ListBuffer) {
+        let (criteria, ownership) = self.sections.last().map_or((false, false), |section| {
+            (section.criteria, section.ownership)
+        });
+        if let Some(heading) = &list.after_heading
+            && list.items.iter().all(|item| item.task.is_none())
+            && self.heading_block(heading, &list)
+        {
+            return;
+        }
+        for item in &list.items {
+            match item.task {
+                Some(_) if criteria => {}
+                Some(checked) => self.task_item(item, checked),
+                None if ownership => self.ownership_bullet(item),
+                None => {}
+            }
+        }
+    }
+
+    /// The item's own text (before any nested list), without its bullet and
+    /// task box, as one line and as written.
+    fn own_text(&self, start: usize, end: usize) -> (String, String) {
+        let end = end.min(self.text.len()).max(start);
+        let raw = self.text.get(start..end).unwrap_or_default();
+        let mut body = raw.trim_start();
+        body = body
+            .strip_prefix(['-', '*', '+'])
+            .unwrap_or_else(|| {
+                let digits =
+                    body.len() - body.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+                if digits > 0 {
+                    body[digits..].strip_prefix(['.', ')']).unwrap_or(body)
+                } else {
+                    body
+                }
+            })
+            .trim_start();
+        for box_text in ["[ ]", "[x]", "[X]"] {
+            if let Some(rest) = body.strip_prefix(box_text) {
+                body = rest.trim_start();
+                break;
+            }
+        }
+        let written: Vec<&str> = body
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect();
+        (written.join(" "), written.join("\n"))
+    }
+
+    fn task_item(&mut self, item: &ItemBuffer, checked: bool) {
+        let line = self.lines.line(item.start);
+        let (own_line, own_written) = self.own_text(item.start, item.own_end.unwrap_or(item.end));
+        if own_line.is_empty() {
+            return;
+        }
+        let mut fields = InlineFields::default();
+        inline_fields(&own_line, SHAPE_ANCHOR, &mut fields);
+        let own_spans = std::mem::take(&mut fields.spans);
+        let mut progress = Progress { done: 0, total: 0 };
+        let mut bullets = Vec::new();
+        let mut match_text = without_spans(&own_line, &own_spans, 0);
+        for nested in &item.nested {
+            let (nested_line, nested_written) =
+                self.own_text(nested.start, nested.own_end.unwrap_or(nested.end));
+            match nested.task {
+                Some(done) => {
+                    progress.total += 1;
+                    progress.done += u32::from(done);
+                }
+                None => {
+                    inline_fields(&nested_line, SHAPE_ANCHOR, &mut fields);
+                    if fields.spans.is_empty() {
+                        match_text.push('\n');
+                        match_text.push_str(&nested_line);
+                    }
+                    fields.spans.clear();
+                    bullets.push(format!("- {nested_written}"));
+                }
+            }
+        }
+
+        let mut milestone = RawMilestone {
+            line,
+            section: self.current_section(),
+            ..RawMilestone::default()
+        };
+        let lead = split_lead(&own_line);
+        let mut description = match &lead {
+            Some(lead) => {
+                let rest_written = own_written
+                    .find(&own_line[lead.rest..])
+                    .map_or(own_line[lead.rest..].to_string(), |i| {
+                        own_written[i..].to_string()
+                    });
+                strip_separator(&rest_written).to_string()
+            }
+            None => own_written.clone(),
+        };
+        for bullet in bullets {
+            if !description.is_empty() {
+                description.push('\n');
+            }
+            description.push_str(&bullet);
+        }
+        match &lead {
+            Some(lead) => {
+                let plain = strip_markup(&lead.text);
+                let (id, title) = split_leading_id(&plain);
+                milestone.id = id;
+                milestone.title = if title.is_empty() {
+                    plain.clone()
+                } else {
+                    title.to_string()
+                };
+                let rest = without_spans(&own_line, &own_spans, lead.rest);
+                milestone.title_after_lead = derive_title(strip_separator(&rest));
+                if milestone.id.is_none() {
+                    milestone.lead = Some(plain);
+                }
+            }
+            None => {
+                let text = without_spans(&own_line, &own_spans, 0);
+                let title = derive_title(&text);
+                let (id, rest) = split_leading_id(&title);
+                if id.is_some() && !rest.is_empty() {
+                    milestone.id = id;
+                    milestone.title = rest.to_string();
+                } else {
+                    milestone.title = title;
+                }
+            }
+        }
+        if milestone.title.is_empty() {
+            return;
+        }
+        let struck = lead.as_ref().is_some_and(|lead| lead.struck);
+        milestone.marked_state = if struck {
+            Some(State::Cancelled)
+        } else if let Some(state) = fields.state {
+            Some(state)
+        } else if checked {
+            Some(State::Done)
+        } else {
+            Some(State::Planned)
+        };
+        self.apply_inline(&mut milestone, fields, line);
+        milestone.progress = (progress.total > 0).then_some(progress);
+        milestone.match_text = match_text;
+        milestone.description_html = description_html(&description);
+        milestone.description = description;
+        self.extraction.milestones.push(milestone);
+    }
+
+    fn apply_inline(&mut self, milestone: &mut RawMilestone, fields: InlineFields, line: u32) {
+        let at = |text: String| Located { text, line };
+        milestone.owner_texts.extend(fields.owners);
+        milestone.target = fields.target.map(at);
+        milestone.start = fields.start.map(at);
+        milestone.state_text = fields.state_text.map(at);
+        for dependency in fields.dependencies {
+            push_dependencies(&mut milestone.dependencies, &dependency, line);
+        }
+    }
+
+    fn ownership_bullet(&mut self, item: &ItemBuffer) {
+        let (own_line, _) = self.own_text(item.start, item.own_end.unwrap_or(item.end));
+        let Some(lead) = split_lead_raw(&own_line) else {
+            return;
+        };
+        let name = strip_markup(&lead.text)
+            .trim_end_matches(':')
+            .trim()
+            .to_string();
+        if name.is_empty() || name.split_whitespace().count() > 6 {
+            return;
+        }
+        let mut rest = own_line[lead.rest..].trim();
+        loop {
+            let before = rest;
+            for prefix in [
+                "team ",
+                "team:",
+                "owns ",
+                "own ",
+                "is responsible for ",
+                "are responsible for ",
+            ] {
+                if rest.len() >= prefix.len() && rest[..prefix.len()].eq_ignore_ascii_case(prefix) {
+                    rest = rest[prefix.len()..].trim_start();
+                }
+            }
+            rest = strip_separator(rest);
+            if rest == before {
+                break;
+            }
+        }
+        self.extraction.teams.push(RawTeam {
+            name,
+            group_ref: None,
+            responsibilities: if rest.is_empty() {
+                Vec::new()
+            } else {
+                vec![rest.to_string()]
+            },
+            from_section: true,
+        });
+    }
+
+    /// A heading directly followed by a field list (spec §1.3). False when no
+    /// item is a recognised field.
+    fn heading_block(&mut self, heading: &HeadingInfo, list: &ListBuffer) -> bool {
+        let mut milestone = RawMilestone {
+            line: heading.line,
+            section: heading.parent.clone(),
+            ..RawMilestone::default()
+        };
+        let mut recognised = false;
+        let mut description = Vec::new();
+        let mut other_lines = Vec::new();
+        for item in &list.items {
+            let line = self.lines.line(item.start);
+            let (own_line, own_written) =
+                self.own_text(item.start, item.own_end.unwrap_or(item.end));
+            let Some((name, value)) = field_line(&own_line) else {
+                other_lines.push(own_written);
+                continue;
+            };
+            let at = Located {
+                text: value.to_string(),
+                line,
+            };
+            match header_field(&name).map(|(field, _)| field) {
+                Some(Field::Owners) => milestone.owner_texts.push(value.to_string()),
+                Some(Field::Target) => milestone.target = Some(at),
+                Some(Field::Start) => milestone.start = Some(at),
+                Some(Field::State) => milestone.state_text = Some(at),
+                Some(Field::Dependencies) => {
+                    push_dependencies(&mut milestone.dependencies, value, line);
+                }
+                Some(Field::Description) => description.push(value.to_string()),
+                Some(Field::Id) => milestone.id = Some(strip_markup(value)),
+                Some(Field::Title) => {
+                    other_lines.push(own_written);
+                    continue;
+                }
+                None => {
+                    other_lines.push(own_written);
+                    continue;
+                }
+            }
+            recognised = true;
+        }
+        if !recognised {
+            return false;
+        }
+        let plain = strip_markup(&heading.title);
+        let struck = heading.title.trim().starts_with("~~");
+        let (id, title) = split_leading_id(&plain);
+        if milestone.id.is_none() {
+            milestone.id = id;
+        }
+        milestone.title = if title.is_empty() {
+            plain.clone()
+        } else {
+            title.to_string()
+        };
+        if milestone.title.is_empty() {
+            return false;
+        }
+        if struck {
+            milestone.marked_state = Some(State::Cancelled);
+        }
+        description.extend(other_lines);
+        let description = description.join("\n");
+        milestone.description_html = description_html(&description);
+        milestone.description = description;
+        self.extraction.milestones.push(milestone);
+        true
+    }
+
+    /// A GFM table (or, with `loose`, a paragraph of pipe rows whose
+    /// delimiter row does not match its header).
+    fn table(&mut self, range: Range<usize>, loose: bool) {
+        let Some(source) = self.text.get(range.clone()) else {
+            return;
+        };
+        let mut rows: Vec<(usize, &str)> = Vec::new();
+        let mut offset = range.start;
+        for line in source.split_inclusive('\n') {
+            let trimmed = line.trim();
+            if !trimmed.is_empty() {
+                rows.push((offset, trimmed));
+            }
+            offset += line.len();
+        }
+        if rows.len() < 2 {
+            return;
+        }
+        let header = split_cells(rows[0].1);
+        let delimiter = split_cells(rows[1].1);
+        let delimiter_like = rows[1]
+            .1
+            .chars()
+            .all(|c| matches!(c, '|' | '-' | ':' | ' ' | '\t'))
+            && rows[1].1.contains('-');
+        if !delimiter_like {
+            return;
+        }
+        let Some(columns) = Columns::from_header(&header) else {
+            return;
+        };
+        let delimiter_line = self.lines.line(rows[1].0);
+        if loose || delimiter.len() != header.len() {
+            self.extraction.diagnose(
+                delimiter_line,
+                Severity::Warning,
+                format!(
+                    "table delimiter row has {} cells but the header has {}; rows were read against the header",
+                    delimiter.len(),
+                    header.len()
+                ),
+            );
+        }
+        let body: Vec<(u32, Vec<String>)> = rows[2..]
+            .iter()
+            .map(|(start, row)| (self.lines.line(*start), split_cells(row)))
+            .collect();
+        let id_is_row_number = columns.id.is_some_and(|column| {
+            body.iter().all(|(_, cells)| {
+                cells.get(column).is_none_or(|cell| {
+                    let cell = cell.trim().trim_end_matches('.');
+                    cell.is_empty() || cell.bytes().all(|b| b.is_ascii_digit())
+                })
+            })
+        });
+        let section = self.current_section();
+        for (line, cells) in body {
+            if cells.iter().all(|cell| cell.trim().is_empty()) {
+                continue;
+            }
+            if cells.len() != header.len() {
+                self.extraction.diagnose(
+                    line,
+                    Severity::Warning,
+                    format!(
+                        "table row has {} cells but the header has {}; {}",
+                        cells.len(),
+                        header.len(),
+                        if cells.len() < header.len() {
+                            "missing cells are read as empty"
+                        } else {
+                            "extra cells are ignored"
+                        }
+                    ),
+                );
+            }
+            let cell = |column: Option<usize>| -> &str {
+                column
+                    .and_then(|c| cells.get(c))
+                    .map_or("", |cell| cell.trim())
+            };
+            let title_cell = cell(Some(columns.title));
+            let mut title = strip_markup(title_cell);
+            let mut id = None;
+            if let Some(column) = columns.id.filter(|_| !id_is_row_number) {
+                let written = strip_markup(cell(Some(column)));
+                if !written.is_empty() {
+                    id = Some(written);
+                }
+            }
+            if id.is_none() {
+                let (leading, rest) = split_leading_id(&title);
+                if let Some(leading) = leading
+                    && !rest.is_empty()
+                {
+                    id = Some(leading);
+                    title = rest.to_string();
+                }
+            }
+            if title.is_empty() {
+                self.extraction.diagnose(
+                    line,
+                    Severity::Warning,
+                    "table row has no title; skipped".to_string(),
+                );
+                continue;
+            }
+            let description = cell(columns.description).to_string();
+            let mut milestone = RawMilestone {
+                line,
+                section: section.clone(),
+                id,
+                title,
+                ..RawMilestone::default()
+            };
+            let owners = cell(columns.owners);
+            if !owners.is_empty() {
+                let plain = strip_markup(owners);
+                if !plain.contains([',', ';', '+', '/', '&'])
+                    && !plain.to_ascii_lowercase().contains(" and ")
+                    && !matches!(plain.as_str(), "-" | "—" | "–" | "?")
+                {
+                    self.extraction.named_teams.push(plain.clone());
+                }
+                milestone.owner_texts.push(plain);
+            }
+            let located = |text: &str| {
+                (!text.is_empty()).then(|| Located {
+                    text: text.to_string(),
+                    line,
+                })
+            };
+            milestone.target = located(cell(columns.target));
+            milestone.target_is_horizon = columns.horizon;
+            milestone.start = located(cell(columns.start));
+            milestone.state_text = located(cell(columns.state));
+            if title_cell.starts_with("~~") && title_cell.ends_with("~~") && title_cell.len() > 4 {
+                milestone.marked_state = Some(State::Cancelled);
+            } else if let Some(state) = leading_emoji_state(&description) {
+                milestone.marked_state = Some(state);
+            }
+            push_dependencies(
+                &mut milestone.dependencies,
+                cell(columns.dependencies),
+                line,
+            );
+            milestone.description_html = description_html(&description);
+            milestone.description = description;
+            self.extraction.milestones.push(milestone);
+        }
+    }
+}
+
+/// Which column holds which field of a roadmap table.
+struct Columns {
+    title: usize,
+    id: Option<usize>,
+    description: Option<usize>,
+    owners: Option<usize>,
+    target: Option<usize>,
+    horizon: bool,
+    start: Option<usize>,
+    state: Option<usize>,
+    dependencies: Option<usize>,
+}
+
+impl Columns {
+    /// `None` unless the header makes a roadmap table (spec §1.1).
+    fn from_header(header: &[String]) -> Option<Columns> {
+        let mut title = None;
+        let mut columns = Columns {
+            title: 0,
+            id: None,
+            description: None,
+            owners: None,
+            target: None,
+            horizon: false,
+            start: None,
+            state: None,
+            dependencies: None,
+        };
+        let mut unassigned = Vec::new();
+        for (index, cell) in header.iter().enumerate() {
+            let slot = match header_field(cell) {
+                Some((Field::Title, _)) => &mut title,
+                Some((Field::Id, _)) => &mut columns.id,
+                Some((Field::Description, _)) => &mut columns.description,
+                Some((Field::Owners, _)) => &mut columns.owners,
+                Some((Field::Target, horizon)) => {
+                    if columns.target.is_none() {
+                        columns.horizon = horizon;
+                    }
+                    &mut columns.target
+                }
+                Some((Field::Start, _)) => &mut columns.start,
+                Some((Field::State, _)) => &mut columns.state,
+                Some((Field::Dependencies, _)) => &mut columns.dependencies,
+                None => {
+                    unassigned.push(index);
+                    continue;
+                }
+            };
+            if slot.is_none() {
+                *slot = Some(index);
+            }
+        }
+        let has_field = columns.target.is_some()
+            || columns.owners.is_some()
+            || columns.state.is_some()
+            || columns.dependencies.is_some();
+        columns.title = match title {
+            Some(index) if has_field => index,
+            None if columns.target.is_some() => *unassigned.first()?,
+            _ => return None,
+        };
+        Some(columns)
+    }
+}
+
+/// Splits a table row on unescaped pipes. A pipe inside a code span does
+/// not split, and `\|` is a literal pipe.
+fn split_cells(row: &str) -> Vec<String> {
+    let row = row.trim();
+    let row = row.strip_prefix('|').unwrap_or(row);
+    let mut cells = Vec::new();
+    let mut current = String::new();
+    let mut rest = row;
+    while let Some(ch) = rest.chars().next() {
+        match ch {
+            '\\' if rest[1..].starts_with('|') => {
+                current.push('|');
+                rest = &rest[2..];
+            }
+            '`' => {
+                let ticks = rest.len() - rest.trim_start_matches('`').len();
+                let fence = &rest[..ticks];
+                if let Some(close) = rest[ticks..].find(fence) {
+                    let end = ticks + close + ticks;
+                    current.push_str(&rest[..end]);
+                    rest = &rest[end..];
+                } else {
+                    current.push_str(fence);
+                    rest = &rest[ticks..];
+                }
+            }
+            '|' => {
+                cells.push(std::mem::take(&mut current).trim().to_string());
+                rest = &rest[1..];
+            }
+            _ => {
+                current.push(ch);
+                rest = &rest[ch.len_utf8()..];
+            }
+        }
+    }
+    if !current.trim().is_empty() {
+        cells.push(current.trim().to_string());
+    }
+    cells
+}
+
+struct Lead {
+    text: String,
+    struck: bool,
+    /// Where the text after the lead starts in the item line.
+    rest: usize,
+}
+
+/// A bold lead (`**T1.1 Title** — text`, `~~**P1.4 Title**~~ — text`).
+fn split_lead(line: &str) -> Option<Lead> {
+    split_lead_raw(line)
+}
+
+fn split_lead_raw(line: &str) -> Option<Lead> {
+    let start = line.len() - line.trim_start().len();
+    let mut rest = &line[start..];
+    let mut offset = start;
+    let outer_struck = rest.starts_with("~~");
+    if outer_struck {
+        rest = &rest[2..];
+        offset += 2;
+    }
+    let marker = if rest.starts_with("**") {
+        "**"
+    } else if rest.starts_with("__") {
+        "__"
+    } else {
+        return None;
+    };
+    let close = rest[2..].find(marker)? + 2;
+    let mut text = rest[2..close].trim().to_string();
+    let mut after = offset + close + 2;
+    if outer_struck && line[after..].starts_with("~~") {
+        after += 2;
+    }
+    let inner_struck = text.starts_with("~~") && text.ends_with("~~") && text.len() > 4;
+    if inner_struck {
+        text = text[2..text.len() - 2].to_string();
+    }
+    if text.ends_with(':') {
+        text.pop();
+    }
+    if text.is_empty() {
+        return None;
+    }
+    Some(Lead {
+        text,
+        struck: outer_struck || inner_struck,
+        rest: after,
+    })
+}
+
+/// Drops a leading dash or colon separator.
+fn strip_separator(text: &str) -> &str {
+    let text = text.trim_start();
+    let stripped = text.trim_start_matches(['—', '–', ':']).trim_start();
+    let stripped = stripped.strip_prefix("- ").unwrap_or(stripped);
+    stripped.trim()
+}
+
+/// `text[from..]` without the byte ranges fields used.
+fn without_spans(text: &str, spans: &[Range<usize>], from: usize) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut position = from;
+    let mut sorted: Vec<&Range<usize>> = spans.iter().filter(|s| s.end > from).collect();
+    sorted.sort_by_key(|span| span.start);
+    for span in sorted {
+        let start = span.start.max(position);
+        if start > position {
+            out.push_str(text.get(position..start).unwrap_or_default());
+        }
+        position = position.max(span.end);
+    }
+    out.push_str(text.get(position.min(text.len())..).unwrap_or_default());
+    out
+}
+
+/// The title of a task item without a bold lead: the text up to the first
+/// sentence end, dash or colon, trimmed to a readable length.
+fn derive_title(text: &str) -> String {
+    let plain = strip_markup(text);
+    let mut end = plain.len();
+    for pattern in [". ", "! ", "? ", " — ", " – ", " - ", ": "] {
+        if let Some(index) = plain.find(pattern) {
+            end = end.min(index);
+        }
+    }
+    let title = plain[..end]
+        .trim()
+        .trim_end_matches(['.', ',', ';', ':', '!', '?'])
+        .trim();
+    readable_title(title)
+}
+
+/// `**Owner**: Security`, `**Due:** 2025-11-22`, `Status: done`.
+fn field_line(line: &str) -> Option<(String, &str)> {
+    let line = line.trim();
+    if let Some(rest) = line.strip_prefix("**") {
+        let close = rest.find("**")?;
+        let name = &rest[..close];
+        let after = &rest[close + 2..];
+        if let Some(name) = name.strip_suffix(':') {
+            return Some((name.to_string(), after.trim()));
+        }
+        let value = after.trim_start().strip_prefix(':')?;
+        return Some((name.to_string(), value.trim()));
+    }
+    let (name, value) = line.split_once(':')?;
+    if name.len() > 30 || name.split_whitespace().count() > 3 {
+        return None;
+    }
+    Some((name.to_string(), value.trim()))
+}
+
+/// Splits a dependencies text (spec §2.4) and keeps each part with its line.
+fn push_dependencies(out: &mut Vec<Located>, text: &str, line: u32) {
+    for part in split_list(text, false) {
+        let cleaned = strip_markup(&part);
+        let cleaned = cleaned
+            .trim()
+            .trim_end_matches(['.', ',', ';', ':', '!', '?'])
+            .trim()
+            .to_string();
+        let lower = cleaned.to_ascii_lowercase();
+        if cleaned.is_empty()
+            || matches!(
+                lower.as_str(),
+                "none" | "-" | "—" | "–" | "n/a" | "na" | "nothing" | "tbd"
+            )
+        {
+            continue;
+        }
+        out.push(Located {
+            text: cleaned,
+            line,
+        });
+    }
+}

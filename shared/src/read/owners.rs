@@ -1,0 +1,160 @@
+//! Owners (spec §1.4, §2.3): splitting owner texts, known teams, and the
+//! best-matching team of an ownership section.
+
+use std::collections::{HashMap, HashSet};
+
+use super::text::{key, split_list, strip_markup};
+
+/// Team names known from anywhere in the sources or the configuration,
+/// compared by their matching key.
+#[derive(Debug, Default)]
+pub(crate) struct KnownTeams {
+    keys: HashSet<String>,
+}
+
+impl KnownTeams {
+    pub(crate) fn add(&mut self, name: &str) {
+        let name_key = key(&strip_roles(name));
+        if !name_key.is_empty() {
+            self.keys.insert(name_key);
+        }
+    }
+
+    pub(crate) fn contains(&self, name: &str) -> bool {
+        self.keys.contains(&key(name))
+    }
+}
+
+const NO_OWNER: &[&str] = &[
+    "",
+    "-",
+    "—",
+    "–",
+    "?",
+    "tbd",
+    "tba",
+    "n/a",
+    "na",
+    "none",
+    "unassigned",
+    "unknown",
+];
+
+/// Drops parenthesised notes (`QA (primary)` is `QA`) and markup.
+fn strip_roles(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut depth = 0usize;
+    for ch in text.chars() {
+        match ch {
+            '(' => depth += 1,
+            ')' => depth = depth.saturating_sub(1),
+            c if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    strip_markup(out.trim())
+}
+
+/// Splits an owner text on `,` `;` ` and ` `+` `/`, and on `&` unless the
+/// part is itself a known team. Entity refs (`group:default/x`) stay whole.
+pub(crate) fn split_owners(text: &str, known: &KnownTeams) -> Vec<String> {
+    let mut owners = Vec::new();
+    let whole = strip_roles(text);
+    if known.contains(&whole) && !whole.is_empty() {
+        return vec![whole];
+    }
+    for part in split_list(text, false) {
+        let slash_parts: Vec<String> = if part.contains(':') {
+            vec![part]
+        } else {
+            part.split('/').map(str::to_string).collect()
+        };
+        for part in slash_parts {
+            let part = strip_roles(&part);
+            if part.contains('&') && !known.contains(&part) {
+                owners.extend(part.split('&').map(|p| p.trim().to_string()));
+            } else {
+                owners.push(part);
+            }
+        }
+    }
+    owners.retain(|owner| !NO_OWNER.contains(&owner.to_ascii_lowercase().as_str()));
+    let mut seen = HashSet::new();
+    owners.retain(|owner| seen.insert(key(owner)));
+    owners
+}
+
+/// Whether every part of a bold lead names a known team (`**QA & Platform**`).
+pub(crate) fn lead_teams(lead: &str, known: &KnownTeams) -> Option<Vec<String>> {
+    let owners = split_owners(lead, known);
+    (!owners.is_empty() && owners.iter().all(|owner| known.contains(owner))).then_some(owners)
+}
+
+const STOP_WORDS: &[&str] = &[
+    "the", "and", "for", "with", "into", "from", "via", "our", "all", "are", "its", "their",
+    "this", "that", "team", "teams", "owns", "own", "ensures", "keeps", "any", "each", "every",
+    "new", "per", "out", "also", "not", "but", "has", "have", "will", "can",
+];
+
+fn words(text: &str) -> Vec<String> {
+    key(text)
+        .split(' ')
+        .filter(|word| word.len() >= 2 && !STOP_WORDS.contains(word))
+        .map(|word| {
+            // A light stem: "templates" matches "template".
+            if word.len() > 3 && word.ends_with('s') && !word.ends_with("ss") {
+                word[..word.len() - 1].to_string()
+            } else {
+                word.to_string()
+            }
+        })
+        .collect()
+}
+
+/// The ownership-section teams whose name and responsibilities best match a
+/// milestone's title and description; every team when none matches.
+/// Words many teams share weigh less (each counts 1 / number of teams using it).
+pub(crate) fn best_section_owners(
+    teams: &[(String, Vec<String>)],
+    title: &str,
+    description: &str,
+) -> Vec<String> {
+    let team_words: Vec<HashSet<String>> = teams
+        .iter()
+        .map(|(name, responsibilities)| {
+            let mut set: HashSet<String> = words(name).into_iter().collect();
+            for responsibility in responsibilities {
+                set.extend(words(responsibility));
+            }
+            set
+        })
+        .collect();
+    let mut frequency: HashMap<&str, usize> = HashMap::new();
+    for set in &team_words {
+        for word in set {
+            *frequency.entry(word.as_str()).or_default() += 1;
+        }
+    }
+    let milestone_words: HashSet<String> =
+        words(title).into_iter().chain(words(description)).collect();
+    let scores: Vec<f64> = team_words
+        .iter()
+        .map(|set| {
+            milestone_words
+                .iter()
+                .filter(|word| set.contains(*word))
+                .map(|word| 1.0 / frequency.get(word.as_str()).copied().unwrap_or(1) as f64)
+                .sum()
+        })
+        .collect();
+    let best = scores.iter().copied().fold(0.0_f64, f64::max);
+    if best <= 0.0 {
+        return teams.iter().map(|(name, _)| name.clone()).collect();
+    }
+    teams
+        .iter()
+        .zip(&scores)
+        .filter(|(_, score)| (**score - best).abs() < 1e-9)
+        .map(|((name, _), _)| name.clone())
+        .collect()
+}

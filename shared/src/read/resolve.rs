@@ -1,0 +1,308 @@
+//! Dependency resolution (spec §2.4), dependents, cycles and schedule
+//! conflicts.
+
+use std::collections::{HashMap, HashSet};
+
+use super::text::{is_id_token, key};
+use crate::model::{Diagnostic, Milestone, Severity, State};
+
+/// Where each milestone's dependencies may point.
+struct Index<'a> {
+    milestones: &'a [Milestone],
+    by_id: HashMap<String, usize>,
+    by_title: HashMap<String, Vec<usize>>,
+    /// Word → milestones whose title or id key holds it; for containment matches.
+    by_word: HashMap<&'a str, Vec<usize>>,
+    keys: Vec<(String, String)>,
+}
+
+impl<'a> Index<'a> {
+    fn new(milestones: &'a [Milestone], keys: &'a [(String, String)]) -> Self {
+        let mut by_id = HashMap::with_capacity(milestones.len());
+        let mut by_title: HashMap<String, Vec<usize>> = HashMap::with_capacity(milestones.len());
+        let mut by_word: HashMap<&'a str, Vec<usize>> = HashMap::new();
+        for (index, (id_key, title_key)) in keys.iter().enumerate() {
+            by_id.entry(id_key.clone()).or_insert(index);
+            by_title.entry(title_key.clone()).or_default().push(index);
+            for word in title_key.split(' ').chain(id_key.split(' ')) {
+                let postings = by_word.entry(word).or_default();
+                if postings.last() != Some(&index) {
+                    postings.push(index);
+                }
+            }
+        }
+        Index {
+            milestones,
+            by_id,
+            by_title,
+            by_word,
+            keys: Vec::new(),
+        }
+    }
+
+    /// Resolves one dependency text of milestone `from`: ids, then titles in
+    /// the same document, then titles elsewhere, then a unique prefix or
+    /// containment match (same document first).
+    fn resolve(&self, keys: &[(String, String)], from: usize, text: &str) -> Resolution {
+        let wanted = key(text);
+        if wanted.is_empty() {
+            return Resolution::External;
+        }
+        let document = &self.milestones[from].document;
+        if let Some(&index) = self.by_id.get(&wanted) {
+            return Resolution::Found(index);
+        }
+        if let Some(candidates) = self.by_title.get(&wanted) {
+            let others: Vec<usize> = candidates.iter().copied().filter(|&c| c != from).collect();
+            if let Some(&same) = others
+                .iter()
+                .find(|&&c| &self.milestones[c].document == document)
+            {
+                return Resolution::Found(same);
+            }
+            match others.as_slice() {
+                [] => {}
+                [only] => return Resolution::Found(*only),
+                several => return Resolution::Ambiguous(several.to_vec()),
+            }
+        }
+        if wanted.len() < 4 {
+            return Resolution::External;
+        }
+        // Containment: candidates hold every word of the wanted text.
+        let words: Vec<&str> = wanted.split(' ').collect();
+        let mut postings: Vec<&Vec<usize>> = Vec::with_capacity(words.len());
+        for word in &words {
+            match self.by_word.get(word) {
+                Some(list) => postings.push(list),
+                None => return Resolution::External,
+            }
+        }
+        postings.sort_by_key(|list| list.len());
+        let padded = format!(" {wanted}");
+        let matches: Vec<usize> = postings[0]
+            .iter()
+            .copied()
+            .filter(|&candidate| candidate != from)
+            .filter(|&candidate| {
+                postings[1..]
+                    .iter()
+                    .all(|list| list.binary_search(&candidate).is_ok())
+            })
+            .filter(|&candidate| {
+                let (id_key, title_key) = &keys[candidate];
+                format!(" {title_key} ").contains(&format!("{padded} "))
+                    || format!(" {id_key} ").contains(&format!("{padded} "))
+                    || title_key.starts_with(&wanted)
+            })
+            .collect();
+        let same: Vec<usize> = matches
+            .iter()
+            .copied()
+            .filter(|&c| &self.milestones[c].document == document)
+            .collect();
+        match (same.as_slice(), matches.as_slice()) {
+            ([only], _) => Resolution::Found(*only),
+            ([], [only]) => Resolution::Found(*only),
+            ([], []) => Resolution::External,
+            ([], several) | (several, _) => Resolution::Ambiguous(several.to_vec()),
+        }
+    }
+}
+
+enum Resolution {
+    Found(usize),
+    Ambiguous(Vec<usize>),
+    External,
+}
+
+/// Resolves every dependency, fills `dependents`, and reports ambiguous or
+/// dangling references, self-dependencies, cycles and schedule conflicts.
+pub(crate) fn resolve(milestones: &mut [Milestone], diagnostics: &mut Vec<Diagnostic>) {
+    let keys: Vec<(String, String)> = milestones
+        .iter()
+        .map(|m| (key(&m.id), key(&m.title)))
+        .collect();
+    let mut edges: Vec<Vec<usize>> = vec![Vec::new(); milestones.len()];
+    {
+        let mut index = Index::new(milestones, &keys);
+        index.keys = Vec::new();
+        let mut resolved: Vec<(usize, usize, usize)> = Vec::new();
+        for (from, milestone) in milestones.iter().enumerate() {
+            for (position, dependency) in milestone.dependencies.iter().enumerate() {
+                match index.resolve(&keys, from, &dependency.text) {
+                    Resolution::Found(to) => resolved.push((from, position, to)),
+                    Resolution::Ambiguous(candidates) => {
+                        let names: Vec<&str> = candidates
+                            .iter()
+                            .take(5)
+                            .map(|&c| milestones[c].id.as_str())
+                            .collect();
+                        diagnostics.push(Diagnostic {
+                            path: milestone.document.clone(),
+                            line: milestone.line,
+                            severity: Severity::Warning,
+                            message: format!(
+                                "dependency '{}' of '{}' matches several milestones ({}); kept as external — use an id",
+                                dependency.text,
+                                milestone.id,
+                                names.join(", ")
+                            ),
+                        });
+                    }
+                    Resolution::External => {
+                        if is_id_token(&dependency.text) {
+                            diagnostics.push(Diagnostic {
+                                path: milestone.document.clone(),
+                                line: milestone.line,
+                                severity: Severity::Warning,
+                                message: format!(
+                                    "dependency '{}' of '{}' looks like an id but no milestone has it; kept as external",
+                                    dependency.text, milestone.id
+                                ),
+                            });
+                        }
+                    }
+                }
+            }
+        }
+        let _ = &index;
+        for (from, position, to) in resolved {
+            let id = milestones[to].id.clone();
+            milestones[from].dependencies[position].milestone = Some(id);
+            if !edges[from].contains(&to) {
+                edges[from].push(to);
+            }
+        }
+    }
+    for (from, targets) in edges.iter().enumerate() {
+        for &to in targets {
+            let id = milestones[from].id.clone();
+            if !milestones[to].dependents.contains(&id) {
+                milestones[to].dependents.push(id);
+            }
+        }
+    }
+    report_self_dependencies(milestones, &edges, diagnostics);
+    report_cycles(milestones, &edges, diagnostics);
+    report_schedule_conflicts(milestones, &edges, diagnostics);
+}
+
+fn report_self_dependencies(
+    milestones: &[Milestone],
+    edges: &[Vec<usize>],
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    for (index, targets) in edges.iter().enumerate() {
+        if targets.contains(&index) {
+            let milestone = &milestones[index];
+            diagnostics.push(Diagnostic {
+                path: milestone.document.clone(),
+                line: milestone.line,
+                severity: Severity::Warning,
+                message: format!(
+                    "'{}' depends on itself; remove that dependency",
+                    milestone.id
+                ),
+            });
+        }
+    }
+}
+
+/// Iterative depth-first search; each back edge is one reported cycle.
+fn report_cycles(
+    milestones: &[Milestone],
+    edges: &[Vec<usize>],
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    #[derive(Clone, Copy, PartialEq)]
+    enum Mark {
+        New,
+        Open,
+        Closed,
+    }
+    let mut marks = vec![Mark::New; milestones.len()];
+    let mut reported: HashSet<Vec<usize>> = HashSet::new();
+    for root in 0..milestones.len() {
+        if marks[root] != Mark::New {
+            continue;
+        }
+        let mut stack: Vec<(usize, usize)> = vec![(root, 0)];
+        marks[root] = Mark::Open;
+        while let Some(&mut (node, ref mut next)) = stack.last_mut() {
+            if let Some(&to) = edges[node].get(*next) {
+                *next += 1;
+                if to == node {
+                    continue;
+                }
+                match marks[to] {
+                    Mark::New => {
+                        marks[to] = Mark::Open;
+                        stack.push((to, 0));
+                    }
+                    Mark::Open => {
+                        let start = stack.iter().position(|&(n, _)| n == to).unwrap_or(0);
+                        let cycle: Vec<usize> = stack[start..].iter().map(|&(n, _)| n).collect();
+                        let mut canonical = cycle.clone();
+                        canonical.sort_unstable();
+                        if reported.insert(canonical) {
+                            let mut names: Vec<&str> =
+                                cycle.iter().map(|&n| milestones[n].id.as_str()).collect();
+                            names.push(milestones[to].id.as_str());
+                            let first = &milestones[to];
+                            diagnostics.push(Diagnostic {
+                                path: first.document.clone(),
+                                line: first.line,
+                                severity: Severity::Error,
+                                message: format!(
+                                    "dependency cycle: {}; statuses ignore the edge that closes it",
+                                    names.join(" → ")
+                                ),
+                            });
+                        }
+                    }
+                    Mark::Closed => {}
+                }
+            } else {
+                marks[node] = Mark::Closed;
+                stack.pop();
+            }
+        }
+    }
+}
+
+fn report_schedule_conflicts(
+    milestones: &[Milestone],
+    edges: &[Vec<usize>],
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let finished = |m: &Milestone| matches!(m.state, State::Done | State::Cancelled);
+    for (from, targets) in edges.iter().enumerate() {
+        let milestone = &milestones[from];
+        let Some(target) = milestone.target else {
+            continue;
+        };
+        if finished(milestone) {
+            continue;
+        }
+        for &to in targets {
+            let dependency = &milestones[to];
+            if to == from || dependency.state == State::Cancelled {
+                continue;
+            }
+            if let Some(dependency_target) = dependency.target
+                && target < dependency_target
+            {
+                diagnostics.push(Diagnostic {
+                    path: milestone.document.clone(),
+                    line: milestone.line,
+                    severity: Severity::Warning,
+                    message: format!(
+                        "schedule conflict: '{}' is due {} but depends on '{}', due later ({})",
+                        milestone.id, target, dependency.id, dependency_target
+                    ),
+                });
+            }
+        }
+    }
+}

@@ -1,0 +1,475 @@
+//! YAML sources: a small line-numbered tree over saphyr, front matter, the
+//! native roadmap form (spec §3.1) and the public `roadmap.yml` schema (§3.2).
+
+use saphyr::{LoadableYamlNode, MarkedYaml, Scalar, YamlData};
+
+use super::raw::{Extraction, Kind, Located, RawMilestone, RawTeam};
+use super::render::description_html;
+use super::{catalog, states};
+use crate::model::{Marker, Progress, Severity, State};
+
+/// A YAML node with the 1-based line it starts on (relative to the text parsed).
+#[derive(Clone, Debug)]
+pub(crate) struct Node {
+    pub line: u32,
+    pub value: Value,
+}
+
+/// The shapes the reader cares about; every scalar is kept as text.
+#[derive(Clone, Debug)]
+pub(crate) enum Value {
+    Null,
+    Text(String),
+    List(Vec<Node>),
+    Map(Vec<(String, Node)>),
+}
+
+/// Nesting deeper than this is cut off: no roadmap needs it, and it keeps
+/// hostile input from exhausting the stack.
+const MAX_DEPTH: usize = 64;
+
+/// A YAML parse failure: the line and saphyr's explanation.
+pub(crate) struct YamlError {
+    pub line: u32,
+    pub message: String,
+}
+
+/// Parses every document of a YAML stream.
+pub(crate) fn parse(text: &str) -> Result<Vec<Node>, YamlError> {
+    match MarkedYaml::load_from_str(text) {
+        Ok(documents) => Ok(documents.iter().map(|doc| convert(doc, 0)).collect()),
+        Err(error) => Err(YamlError {
+            line: u32::try_from(error.marker().line())
+                .unwrap_or(u32::MAX)
+                .max(1),
+            message: error.info().to_string(),
+        }),
+    }
+}
+
+fn convert(node: &MarkedYaml<'_>, depth: usize) -> Node {
+    let line = u32::try_from(node.span.start.line())
+        .unwrap_or(u32::MAX)
+        .max(1);
+    let value = if depth > MAX_DEPTH {
+        Value::Null
+    } else {
+        match &node.data {
+            YamlData::Value(scalar) => scalar_text(scalar),
+            YamlData::Representation(text, _, _) => Value::Text(text.to_string()),
+            YamlData::Sequence(items) => {
+                Value::List(items.iter().map(|item| convert(item, depth + 1)).collect())
+            }
+            YamlData::Mapping(entries) => Value::Map(
+                entries
+                    .iter()
+                    .filter_map(|(key, value)| match scalar_of(key) {
+                        Some(key) => Some((key, convert(value, depth + 1))),
+                        None => None,
+                    })
+                    .collect(),
+            ),
+            YamlData::Tagged(_, inner) => convert(inner, depth + 1).value,
+            _ => Value::Null,
+        }
+    };
+    Node { line, value }
+}
+
+fn scalar_text(scalar: &Scalar<'_>) -> Value {
+    match scalar {
+        Scalar::Null => Value::Null,
+        Scalar::Boolean(value) => Value::Text(value.to_string()),
+        Scalar::Integer(value) => Value::Text(value.to_string()),
+        Scalar::FloatingPoint(value) => Value::Text(value.to_string()),
+        Scalar::String(text) => Value::Text(text.to_string()),
+    }
+}
+
+fn scalar_of(node: &MarkedYaml<'_>) -> Option<String> {
+    match &node.data {
+        YamlData::Value(scalar) => match scalar_text(scalar) {
+            Value::Text(text) => Some(text),
+            _ => None,
+        },
+        YamlData::Representation(text, _, _) => Some(text.to_string()),
+        _ => None,
+    }
+}
+
+impl Node {
+    /// The value under `key` of a mapping (keys compared case-insensitively).
+    pub(crate) fn get(&self, key: &str) -> Option<&Node> {
+        match &self.value {
+            Value::Map(entries) => entries
+                .iter()
+                .find(|(name, _)| name.eq_ignore_ascii_case(key))
+                .map(|(_, node)| node),
+            _ => None,
+        }
+    }
+
+    /// The first present key of several synonyms.
+    pub(crate) fn get_any(&self, keys: &[&str]) -> Option<&Node> {
+        keys.iter().find_map(|key| self.get(key))
+    }
+
+    /// A scalar's text (trimmed, empty as `None`).
+    pub(crate) fn text(&self) -> Option<&str> {
+        match &self.value {
+            Value::Text(text) if !text.trim().is_empty() => Some(text.trim()),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn located(&self) -> Option<Located> {
+        self.text().map(|text| Located {
+            text: text.to_string(),
+            line: self.line,
+        })
+    }
+
+    /// A list's items; a lone scalar is a list of one.
+    pub(crate) fn items(&self) -> Vec<&Node> {
+        match &self.value {
+            Value::List(items) => items.iter().collect(),
+            Value::Text(_) => vec![self],
+            _ => Vec::new(),
+        }
+    }
+
+    pub(crate) fn is_map(&self) -> bool {
+        matches!(self.value, Value::Map(_))
+    }
+}
+
+/// Reads a `.yaml`/`.yml` source, telling the forms apart by content (§3).
+pub(crate) fn extract_yaml(text: &str, extraction: &mut Extraction) {
+    let documents = match parse(text) {
+        Ok(documents) => documents,
+        Err(error) => {
+            extraction.kind = Kind::YamlRoadmap;
+            extraction.diagnose(
+                error.line,
+                Severity::Error,
+                format!(
+                    "not valid YAML ({}); nothing in this file was read",
+                    error.message
+                ),
+            );
+            return;
+        }
+    };
+    let Some(first) = documents.iter().find(|doc| doc.is_map()) else {
+        extraction.kind = Kind::Ignored;
+        return;
+    };
+    if first.get("apiVersion").is_some() && first.get("kind").is_some() {
+        extraction.kind = Kind::Catalog;
+        catalog::extract_catalog(&documents, extraction);
+        return;
+    }
+    let Some(milestones) = first.get("milestones") else {
+        extraction.kind = Kind::Ignored;
+        return;
+    };
+    extraction.kind = Kind::YamlRoadmap;
+    let sierra = first.get("authors").is_some()
+        && milestones
+            .items()
+            .iter()
+            .any(|item| item.get("deliverables").is_some());
+    read_document_fields(first, extraction, 0);
+    if sierra {
+        extract_sierra(first, extraction);
+    } else {
+        extract_native(first, extraction);
+    }
+}
+
+/// Document-level keys shared by front matter and YAML roadmaps (§1.5, §3.1).
+/// `line_offset` maps lines of the parsed text onto the file.
+pub(crate) fn read_document_fields(root: &Node, extraction: &mut Extraction, line_offset: u32) {
+    let at = |node: &Node| Located {
+        text: node.text().unwrap_or_default().to_string(),
+        line: node.line + line_offset,
+    };
+    if let Some(title) = root.get("title").and_then(Node::text) {
+        extraction.title = Some(title.to_string());
+    }
+    if let Some(summary) = root
+        .get_any(&["summary", "description"])
+        .and_then(Node::text)
+    {
+        extraction.summary = Some(summary.to_string());
+    }
+    if let Some(node) = root.get_any(&["last_updated", "last-updated", "updated"])
+        && node.text().is_some()
+    {
+        extraction.last_updated = Some(at(node));
+    }
+    if let Some(node) = root.get("created")
+        && node.text().is_some()
+    {
+        extraction.created = Some(at(node));
+    }
+    for key in ["owner", "owners"] {
+        if let Some(node) = root.get(key) {
+            for item in node.items() {
+                if let Some(owner) = item.text() {
+                    extraction.owners.push(owner.to_string());
+                    extraction.named_teams.push(owner.to_string());
+                }
+            }
+        }
+    }
+    if let Some(entity) = root.get("entity").and_then(Node::text) {
+        extraction.entity = Some(entity.to_string());
+    } else {
+        for kind in ["component", "system"] {
+            if let Some(name) = root.get(kind).and_then(Node::text) {
+                extraction.entity = Some(if name.contains(':') {
+                    name.to_string()
+                } else {
+                    format!("{kind}:default/{name}")
+                });
+                break;
+            }
+        }
+    }
+}
+
+fn extract_native(root: &Node, extraction: &mut Extraction) {
+    let Some(list) = root.get("milestones") else {
+        return;
+    };
+    for item in list.items() {
+        if !item.is_map() {
+            extraction.diagnose(
+                item.line,
+                Severity::Warning,
+                "milestone entry is not a mapping (expected `title:` and other keys); skipped"
+                    .to_string(),
+            );
+            continue;
+        }
+        let Some(title) = item.get_any(&["title", "name"]).and_then(Node::text) else {
+            extraction.diagnose(
+                item.line,
+                Severity::Warning,
+                "milestone has no title; skipped".to_string(),
+            );
+            continue;
+        };
+        let description = item
+            .get_any(&["description", "summary"])
+            .and_then(Node::text)
+            .unwrap_or_default()
+            .to_string();
+        let mut milestone = RawMilestone {
+            line: item.line,
+            id: item.get("id").and_then(Node::text).map(str::to_string),
+            title: title.to_string(),
+            description_html: description_html(&description),
+            description,
+            start: item
+                .get_any(&["start", "start_date"])
+                .and_then(Node::located),
+            target: item
+                .get_any(&["target", "due", "date", "deadline", "end"])
+                .and_then(Node::located),
+            state_text: item.get_any(&["status", "state"]).and_then(Node::located),
+            ..RawMilestone::default()
+        };
+        for key in ["owners", "owner"] {
+            if let Some(node) = item.get(key) {
+                let list = matches!(node.value, Value::List(_));
+                for owner in node.items() {
+                    if let Some(text) = owner.text() {
+                        milestone.owner_texts.push(text.to_string());
+                        if list {
+                            extraction.named_teams.push(text.to_string());
+                        }
+                    }
+                }
+            }
+        }
+        for key in [
+            "depends_on",
+            "dependencies",
+            "depends",
+            "after",
+            "blocked_by",
+            "requires",
+        ] {
+            if let Some(node) = item.get(key) {
+                for dependency in node.items() {
+                    if let Some(located) = dependency.located() {
+                        milestone.dependencies.push(located);
+                    }
+                }
+            }
+        }
+        if let Some(subtasks) = item.get("subtasks") {
+            let mut progress = Progress { done: 0, total: 0 };
+            for subtask in subtasks.items() {
+                let state = subtask_state(subtask);
+                if state == Some(State::Cancelled) {
+                    continue;
+                }
+                progress.total += 1;
+                if state == Some(State::Done) {
+                    progress.done += 1;
+                }
+            }
+            if progress.total > 0 {
+                milestone.progress = Some(progress);
+            }
+        }
+        extraction.milestones.push(milestone);
+    }
+    if let Some(teams) = root.get("teams") {
+        for team in teams.items() {
+            let name = team
+                .get("name")
+                .and_then(Node::text)
+                .or_else(|| team.text());
+            let Some(name) = name else { continue };
+            let responsibilities = team
+                .get("responsibilities")
+                .map(|node| {
+                    node.items()
+                        .iter()
+                        .filter_map(|item| item.text().map(str::to_string))
+                        .collect()
+                })
+                .unwrap_or_default();
+            extraction.teams.push(RawTeam {
+                name: name.to_string(),
+                group_ref: team.get("ref").and_then(Node::text).map(str::to_string),
+                responsibilities,
+                from_section: false,
+            });
+        }
+    }
+}
+
+fn subtask_state(subtask: &Node) -> Option<State> {
+    if let Some(done) = subtask.get("done").and_then(Node::text) {
+        return Some(if matches!(done, "true" | "yes") {
+            State::Done
+        } else {
+            State::Planned
+        });
+    }
+    if let Some(state) = subtask.get_any(&["status", "state"]).and_then(Node::text) {
+        return states::read_state(state);
+    }
+    Some(State::Planned)
+}
+
+fn extract_sierra(root: &Node, extraction: &mut Extraction) {
+    if let Some(list) = root.get("milestones") {
+        for item in list.items() {
+            let Some(title) = item.get_any(&["title", "name"]).and_then(Node::text) else {
+                extraction.diagnose(
+                    item.line,
+                    Severity::Warning,
+                    "milestone has no title; skipped".to_string(),
+                );
+                continue;
+            };
+            let description = item
+                .get("description")
+                .and_then(Node::text)
+                .unwrap_or_default()
+                .to_string();
+            let mut done = 0;
+            let mut total = 0;
+            let mut doing = false;
+            let mut finished = true;
+            let mut any = false;
+            if let Some(deliverables) = item.get("deliverables") {
+                for deliverable in deliverables.items() {
+                    any = true;
+                    let state = deliverable
+                        .get("state")
+                        .and_then(Node::text)
+                        .unwrap_or("TODO")
+                        .to_ascii_uppercase();
+                    match state.as_str() {
+                        "DONE" => {
+                            done += 1;
+                            total += 1;
+                        }
+                        "SKIP" => {}
+                        "DOING" => {
+                            doing = true;
+                            finished = false;
+                            total += 1;
+                        }
+                        "TODO" => {
+                            finished = false;
+                            total += 1;
+                        }
+                        other => {
+                            finished = false;
+                            total += 1;
+                            extraction.diagnose(
+                                deliverable.line,
+                                Severity::Warning,
+                                format!(
+                                    "unknown deliverable state '{other}' (expected TODO, DOING, DONE or SKIP); counted as TODO"
+                                ),
+                            );
+                        }
+                    }
+                }
+            }
+            let state = if any && finished {
+                State::Done
+            } else if doing {
+                State::InProgress
+            } else {
+                State::Planned
+            };
+            extraction.milestones.push(RawMilestone {
+                line: item.line,
+                title: title.to_string(),
+                description_html: description_html(&description),
+                description,
+                marked_state: Some(state),
+                progress: (total > 0).then_some(Progress { done, total }),
+                ..RawMilestone::default()
+            });
+        }
+    }
+    if let Some(timeline) = root.get("timeline") {
+        for entry in timeline.items() {
+            let title = entry.get("title").and_then(Node::text).unwrap_or_default();
+            let Some(date_text) = entry.get("date").and_then(Node::text) else {
+                continue;
+            };
+            match chrono::NaiveDate::parse_from_str(
+                date_text.get(..10).unwrap_or(date_text),
+                "%Y-%m-%d",
+            ) {
+                Ok(date) => extraction.markers.push(Marker {
+                    title: title.to_string(),
+                    date,
+                    description: entry
+                        .get("description")
+                        .and_then(Node::text)
+                        .map(str::to_string),
+                    document: extraction.path.clone(),
+                    line: entry.line,
+                }),
+                Err(_) => extraction.diagnose(
+                    entry.line,
+                    Severity::Warning,
+                    format!("timeline date '{date_text}' is not a YYYY-MM-DD date; entry skipped"),
+                ),
+            }
+        }
+    }
+}
