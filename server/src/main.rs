@@ -1,3 +1,83 @@
-//! The `milepost` binary.
+//! The `milepost` binary: parses the command line, runs the command and maps
+//! failures to exit codes (2 for a wrong command, 1 for a failed run).
 
-fn main() {}
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+use clap::Parser as _;
+use milepost_server::cli::{Cli, Command, ServeArgs, run_offline, serve_config};
+use milepost_server::{Server, shutdown_signal};
+use tracing_subscriber::EnvFilter;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match &cli.command {
+        Command::Serve(args) => serve(args),
+        command => match run_offline(command) {
+            Ok(code) => code,
+            Err(error) => {
+                eprintln!("milepost: {error}");
+                ExitCode::from(2)
+            }
+        },
+    }
+}
+
+fn serve(args: &ServeArgs) -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+        )
+        .init();
+    let config = match serve_config(args) {
+        Ok(config) => config,
+        Err(error) => {
+            eprintln!("milepost: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("milepost: cannot start the async runtime: {error}");
+            return ExitCode::from(1);
+        }
+    };
+    let result: anyhow::Result<()> = runtime.block_on(async {
+        let server = match Server::start(&config) {
+            Ok(server) => server,
+            Err(error) => return Err(anyhow::Error::new(error).context("cannot start")),
+        };
+        let listener = tokio::net::TcpListener::bind(config.listen)
+            .await
+            .with_context(|| format!("cannot listen on {}", config.listen))?;
+        let address = listener.local_addr().context("no local address")?;
+        let roadmap = &server.state.snapshot().roadmap;
+        tracing::info!(
+            %address,
+            documents = roadmap.documents.len(),
+            milestones = roadmap.milestones.len(),
+            diagnostics = roadmap.diagnostics.len(),
+            frontend = server.state.assets().is_built(),
+            "serving"
+        );
+        println!("Milepost is serving http://{address}/");
+        server
+            .run(listener, shutdown_signal())
+            .await
+            .context("server failed")
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            let missing_source = error.chain().any(|cause| {
+                cause
+                    .downcast_ref::<milepost_server::sources::SourceError>()
+                    .is_some()
+            });
+            eprintln!("milepost: {error:#}");
+            // A missing source is a mistake in the command: exit 2 like other CLI errors.
+            ExitCode::from(if missing_source { 2 } else { 1 })
+        }
+    }
+}

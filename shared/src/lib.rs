@@ -9,6 +9,7 @@ pub mod filter;
 pub mod model;
 #[cfg(feature = "parse")]
 pub mod read;
+pub mod report;
 pub mod status;
 
 pub use filter::Filter;

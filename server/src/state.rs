@@ -1,0 +1,200 @@
+//! The server's shared state: the current roadmap snapshot (swapped
+//! atomically, so a request sees one whole revision), the reload broadcast for
+//! `/api/events`, readiness and the HTTP settings.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use arc_swap::ArcSwap;
+use axum::body::Bytes;
+use axum::http::HeaderValue;
+use milepost_shared::Roadmap;
+use tokio::sync::{Semaphore, broadcast, watch};
+
+use crate::assets::Assets;
+use crate::cache::ResponseCache;
+use crate::encoding::Precompressed;
+
+/// One revision of the roadmap with everything derived from it once.
+#[derive(Debug)]
+pub struct Snapshot {
+    /// The roadmap as read, statuses for the configured `today`.
+    pub roadmap: Roadmap,
+    /// Milestone id → index in `roadmap.milestones`.
+    pub milestone_index: HashMap<String, usize>,
+    /// `GET /api/roadmap` without filters: serialized once per revision.
+    pub full: Precompressed,
+}
+
+impl Snapshot {
+    /// Builds a snapshot: indexes milestones and serializes the roadmap.
+    /// Compression of the body is left to [`Precompressed::compress`].
+    pub fn new(roadmap: Roadmap) -> Snapshot {
+        let milestone_index = roadmap
+            .milestones
+            .iter()
+            .enumerate()
+            .map(|(index, milestone)| (milestone.id.clone(), index))
+            .collect();
+        // Serializing plain data structures cannot fail; an empty body would
+        // only follow a serde_json bug.
+        let json = serde_json::to_vec(&roadmap).unwrap_or_default();
+        let full = Precompressed::new(
+            Bytes::from(json),
+            HeaderValue::from_static("application/json"),
+            HeaderValue::from_static("no-cache"),
+        );
+        Snapshot {
+            roadmap,
+            milestone_index,
+            full,
+        }
+    }
+}
+
+/// Settings the HTTP layer needs.
+#[derive(Clone, Debug)]
+pub struct HttpSettings {
+    /// CSP `frame-ancestors` sources (already quoted).
+    pub frame_ancestors: Vec<String>,
+    /// Origins allowed by CORS (none: no CORS headers at all).
+    pub cors_origins: Vec<String>,
+    /// Open `/api/events` streams allowed at once.
+    pub max_sse_clients: usize,
+    /// Request timeout.
+    pub request_timeout: Duration,
+    /// The due-soon window, for `?today=` recomputation.
+    pub due_soon_days: i64,
+}
+
+impl Default for HttpSettings {
+    fn default() -> Self {
+        HttpSettings {
+            frame_ancestors: vec!["'self'".to_string()],
+            cors_origins: Vec::new(),
+            max_sse_clients: crate::config::DEFAULT_MAX_SSE_CLIENTS,
+            request_timeout: Duration::from_secs(crate::config::DEFAULT_REQUEST_TIMEOUT_SECS),
+            due_soon_days: crate::config::DEFAULT_DUE_SOON_DAYS,
+        }
+    }
+}
+
+/// Shared by every request; cheap to clone.
+#[derive(Clone, Debug)]
+pub struct AppState {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    snapshot: ArcSwap<Snapshot>,
+    ready: AtomicBool,
+    reloads: broadcast::Sender<u64>,
+    shutdown: watch::Sender<bool>,
+    sse_slots: Arc<Semaphore>,
+    settings: HttpSettings,
+    assets: Assets,
+    responses: ResponseCache,
+}
+
+impl AppState {
+    /// A state with an empty roadmap (revision 0, not ready) and the embedded
+    /// frontend.
+    pub fn new(settings: HttpSettings) -> AppState {
+        AppState::with_assets(settings, Assets::embedded())
+    }
+
+    /// Like [`AppState::new`] with a given frontend (tests use this).
+    pub fn with_assets(settings: HttpSettings, assets: Assets) -> AppState {
+        let (reloads, _) = broadcast::channel(16);
+        let (shutdown, _) = watch::channel(false);
+        AppState {
+            inner: Arc::new(Inner {
+                snapshot: ArcSwap::from_pointee(Snapshot::new(Roadmap::default())),
+                ready: AtomicBool::new(false),
+                reloads,
+                shutdown,
+                sse_slots: Arc::new(Semaphore::new(settings.max_sse_clients)),
+                settings,
+                assets,
+                responses: ResponseCache::default(),
+            }),
+        }
+    }
+
+    /// The current snapshot.
+    pub fn snapshot(&self) -> Arc<Snapshot> {
+        self.inner.snapshot.load_full()
+    }
+
+    /// Installs a newly read roadmap as the next revision, marks the server
+    /// ready and tells every `/api/events` stream. Returns the revision.
+    /// The body's gzip and brotli forms are computed afterwards, off the
+    /// request path; until then clients get identity.
+    pub fn publish(&self, mut roadmap: Roadmap) -> u64 {
+        let revision = self.inner.snapshot.load().roadmap.revision + 1;
+        roadmap.revision = revision;
+        let snapshot = Arc::new(Snapshot::new(roadmap));
+        self.inner.snapshot.store(snapshot.clone());
+        self.inner.ready.store(true, Ordering::Release);
+        // No receivers is fine: nobody is listening yet.
+        let _ = self.inner.reloads.send(revision);
+        let current = self.clone();
+        let compress = move || {
+            // A newer revision makes this one's compression pointless.
+            if current.snapshot().roadmap.revision == revision {
+                snapshot.full.compress();
+            }
+        };
+        match tokio::runtime::Handle::try_current() {
+            Ok(handle) => {
+                handle.spawn_blocking(compress);
+            }
+            Err(_) => compress(),
+        }
+        revision
+    }
+
+    /// Whether sources have been read at least once.
+    pub fn is_ready(&self) -> bool {
+        self.inner.ready.load(Ordering::Acquire)
+    }
+
+    /// A receiver of reload revisions.
+    pub fn subscribe(&self) -> broadcast::Receiver<u64> {
+        self.inner.reloads.subscribe()
+    }
+
+    /// A receiver that turns true when the server shuts down (open event
+    /// streams end, so graceful shutdown does not wait on them).
+    pub fn shutdown_signal(&self) -> watch::Receiver<bool> {
+        self.inner.shutdown.subscribe()
+    }
+
+    /// Ends every open event stream.
+    pub fn begin_shutdown(&self) {
+        let _ = self.inner.shutdown.send(true);
+    }
+
+    /// Slots for `/api/events` streams.
+    pub fn sse_slots(&self) -> &Arc<Semaphore> {
+        &self.inner.sse_slots
+    }
+
+    /// The HTTP settings.
+    pub fn settings(&self) -> &HttpSettings {
+        &self.inner.settings
+    }
+
+    /// Built answers to filtered requests for the current revision.
+    pub fn responses(&self) -> &ResponseCache {
+        &self.inner.responses
+    }
+
+    /// The frontend files.
+    pub fn assets(&self) -> &Assets {
+        &self.inner.assets
+    }
+}
