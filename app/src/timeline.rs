@@ -1,0 +1,571 @@
+//! Timeline layout: rows grouped by team or document, bar and marker geometry
+//! from dates, the month or quarter scale, the today line and the dependency
+//! arrows, all in pixels. The view only draws what this computes.
+
+use chrono::{Datelike, NaiveDate};
+use milepost_shared::{Marker, Milestone};
+
+/// Height of every row (group headings and milestones), in pixels. The
+/// label column and the chart share it so they line up.
+pub const ROW_HEIGHT: f64 = 32.0;
+/// Height of the scale above the rows.
+pub const AXIS_HEIGHT: f64 = 28.0;
+
+/// How rows are grouped.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Grouping {
+    /// By a milestone's first owner ("Unowned" when none).
+    #[default]
+    Team,
+    /// By the document it was read from.
+    Document,
+}
+
+impl Grouping {
+    pub fn parse(text: &str) -> Option<Grouping> {
+        match text {
+            "team" => Some(Grouping::Team),
+            "document" => Some(Grouping::Document),
+            _ => None,
+        }
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Grouping::Team => "team",
+            Grouping::Document => "document",
+        }
+    }
+}
+
+/// The scale: ticks per month, or per quarter with more time on screen.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Zoom {
+    #[default]
+    Month,
+    Quarter,
+}
+
+impl Zoom {
+    pub fn parse(text: &str) -> Option<Zoom> {
+        match text {
+            "month" => Some(Zoom::Month),
+            "quarter" => Some(Zoom::Quarter),
+            _ => None,
+        }
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Zoom::Month => "month",
+            Zoom::Quarter => "quarter",
+        }
+    }
+    /// Pixels per day: a month is about 120 px, a quarter about 140 px.
+    pub fn px_per_day(self) -> f64 {
+        match self {
+            Zoom::Month => 4.0,
+            Zoom::Quarter => 1.5,
+        }
+    }
+    /// Months per tick.
+    fn months(self) -> u32 {
+        match self {
+            Zoom::Month => 1,
+            Zoom::Quarter => 3,
+        }
+    }
+}
+
+/// Where a milestone sits on its row.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Shape {
+    /// From start to target.
+    Bar { x: f64, width: f64 },
+    /// A marker at the target (no start, or a start after the target).
+    Point { x: f64 },
+}
+
+impl Shape {
+    /// Left edge: where arrows into this milestone end.
+    pub fn left(self) -> f64 {
+        match self {
+            Shape::Bar { x, .. } | Shape::Point { x } => x,
+        }
+    }
+    /// Right edge: where arrows out of this milestone start.
+    pub fn right(self) -> f64 {
+        match self {
+            Shape::Bar { x, width } => x + width,
+            Shape::Point { x } => x,
+        }
+    }
+}
+
+/// One row of the timeline.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Row {
+    /// A group heading.
+    Group { label: String, y: f64, count: usize },
+    /// A milestone, by its index in the slice given to [`layout`].
+    Milestone { index: usize, y: f64, shape: Shape },
+}
+
+impl Row {
+    pub fn y(&self) -> f64 {
+        match self {
+            Row::Group { y, .. } | Row::Milestone { y, .. } => *y,
+        }
+    }
+}
+
+/// A scale mark at the start of a month or quarter.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Tick {
+    pub x: f64,
+    pub label: String,
+    /// January (month zoom) or Q1 (quarter zoom): drawn stronger.
+    pub year_start: bool,
+}
+
+/// An arrow from a milestone to one that depends on it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Arrow {
+    /// Index of the dependency (upstream).
+    pub from: usize,
+    /// Index of the dependent (downstream).
+    pub to: usize,
+    /// SVG path data.
+    pub path: String,
+}
+
+/// A dated roadmap marker (a `roadmap.yml` timeline entry) on the scale.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MarkerLine {
+    pub x: f64,
+    pub title: String,
+    pub date: NaiveDate,
+}
+
+/// Everything the timeline draws.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Layout {
+    /// Width of the chart area.
+    pub width: f64,
+    /// Height of the rows (the axis is above them).
+    pub height: f64,
+    pub ticks: Vec<Tick>,
+    /// The today line, when today is known.
+    pub today_x: Option<f64>,
+    pub rows: Vec<Row>,
+    pub arrows: Vec<Arrow>,
+    pub markers: Vec<MarkerLine>,
+    /// Indices of milestones with no date, listed beside the chart.
+    pub undated: Vec<usize>,
+    /// First day of the scale.
+    pub origin: NaiveDate,
+}
+
+/// Lays out `milestones` (already filtered). `arrows` asks for dependency
+/// arrows between milestones that are both on the chart.
+pub fn layout(
+    milestones: &[&Milestone],
+    grouping: Grouping,
+    zoom: Zoom,
+    today: Option<NaiveDate>,
+    markers: &[Marker],
+    arrows: bool,
+) -> Layout {
+    let dated: Vec<usize> = (0..milestones.len())
+        .filter(|&i| milestones[i].target.is_some())
+        .collect();
+    let undated: Vec<usize> = (0..milestones.len())
+        .filter(|&i| milestones[i].target.is_none())
+        .collect();
+
+    let dates = dated
+        .iter()
+        .flat_map(|&i| [milestones[i].start, milestones[i].target])
+        .flatten()
+        .chain(today)
+        .chain(markers.iter().map(|m| m.date));
+    let (first, last) = dates.fold((None::<NaiveDate>, None::<NaiveDate>), |(lo, hi), d| {
+        (
+            Some(lo.map_or(d, |lo| lo.min(d))),
+            Some(hi.map_or(d, |hi| hi.max(d))),
+        )
+    });
+    let fallback = NaiveDate::from_ymd_opt(2000, 1, 1).unwrap_or_default();
+    let origin = period_start(first.unwrap_or(fallback), zoom);
+    // One whole period of room after the last date, so its label fits.
+    let end = add_months(
+        period_start(last.unwrap_or(fallback), zoom),
+        zoom.months() * 2,
+    );
+    let ppd = zoom.px_per_day();
+    let x_of = |date: NaiveDate| (date - origin).num_days() as f64 * ppd;
+    let width = x_of(end);
+
+    let mut ticks = Vec::new();
+    let mut tick = origin;
+    while tick < end {
+        let label = match zoom {
+            Zoom::Month if tick.month() == 1 => tick.format("%b %Y").to_string(),
+            Zoom::Month => tick.format("%b").to_string(),
+            Zoom::Quarter => format!("Q{} {}", tick.month0() / 3 + 1, tick.year()),
+        };
+        ticks.push(Tick {
+            x: x_of(tick),
+            label,
+            year_start: tick.month() == 1,
+        });
+        tick = add_months(tick, zoom.months());
+    }
+
+    // Group the dated milestones, keeping the caller's order inside a group
+    // after sorting by start (or target) so a group reads left to right.
+    let mut groups: Vec<(String, Vec<usize>)> = Vec::new();
+    for &i in &dated {
+        let label = group_label(milestones[i], grouping);
+        match groups
+            .iter_mut()
+            .find(|(known, _)| known.to_lowercase() == label.to_lowercase())
+        {
+            Some((_, members)) => members.push(i),
+            None => groups.push((label, vec![i])),
+        }
+    }
+    groups.sort_by_key(|(label, _)| (label == UNOWNED, label.to_lowercase()));
+    let mut rows = Vec::new();
+    let mut y = 0.0;
+    for (label, mut members) in groups {
+        members.sort_by_key(|&i| {
+            (
+                milestones[i].start.or(milestones[i].target),
+                milestones[i].target,
+            )
+        });
+        rows.push(Row::Group {
+            label,
+            y,
+            count: members.len(),
+        });
+        y += ROW_HEIGHT;
+        for i in members {
+            let milestone = milestones[i];
+            let Some(target) = milestone.target else {
+                continue;
+            };
+            let shape = match milestone.start {
+                Some(start) if start < target => Shape::Bar {
+                    x: x_of(start),
+                    width: x_of(target) - x_of(start),
+                },
+                _ => Shape::Point { x: x_of(target) },
+            };
+            rows.push(Row::Milestone { index: i, y, shape });
+            y += ROW_HEIGHT;
+        }
+    }
+
+    let arrows = if arrows {
+        dependency_arrows(milestones, &rows)
+    } else {
+        Vec::new()
+    };
+    let markers = markers
+        .iter()
+        .map(|marker| MarkerLine {
+            x: x_of(marker.date),
+            title: marker.title.clone(),
+            date: marker.date,
+        })
+        .collect();
+    Layout {
+        width,
+        height: y,
+        ticks,
+        today_x: today.map(x_of),
+        rows,
+        arrows,
+        markers,
+        undated,
+        origin,
+    }
+}
+
+const UNOWNED: &str = "Unowned";
+
+/// The heading a milestone is grouped under.
+pub fn group_label(milestone: &Milestone, grouping: Grouping) -> String {
+    match grouping {
+        Grouping::Team => milestone
+            .owners
+            .first()
+            .cloned()
+            .unwrap_or_else(|| UNOWNED.to_string()),
+        Grouping::Document => milestone.document.clone(),
+    }
+}
+
+/// Arrows from each resolved dependency's right edge to its dependent's left
+/// edge, as a smooth curve; dependencies not on the chart draw nothing.
+fn dependency_arrows(milestones: &[&Milestone], rows: &[Row]) -> Vec<Arrow> {
+    let placed = |id: &str| {
+        rows.iter().find_map(|row| match row {
+            Row::Milestone { index, y, shape } if milestones[*index].id == id => {
+                Some((*index, *y, *shape))
+            }
+            _ => None,
+        })
+    };
+    let mut arrows = Vec::new();
+    for row in rows {
+        let Row::Milestone {
+            index: to,
+            y: to_y,
+            shape: to_shape,
+        } = row
+        else {
+            continue;
+        };
+        for dependency in &milestones[*to].dependencies {
+            let Some((from, from_y, from_shape)) = dependency.milestone.as_deref().and_then(placed)
+            else {
+                continue;
+            };
+            let (x1, y1) = (from_shape.right(), from_y + ROW_HEIGHT / 2.0);
+            let (x2, y2) = (to_shape.left(), to_y + ROW_HEIGHT / 2.0);
+            // The curve leaves rightwards and arrives from the left, bending
+            // further when the dependent starts before its dependency ends.
+            let bend = ((x2 - x1).abs() / 2.0).max(24.0);
+            let path = format!(
+                "M{:.1} {:.1} C{:.1} {:.1} {:.1} {:.1} {:.1} {:.1}",
+                x1,
+                y1,
+                x1 + bend,
+                y1,
+                x2 - bend,
+                y2,
+                x2,
+                y2
+            );
+            arrows.push(Arrow {
+                from,
+                to: *to,
+                path,
+            });
+        }
+    }
+    arrows
+}
+
+/// The first day of the month or quarter holding `date`.
+pub fn period_start(date: NaiveDate, zoom: Zoom) -> NaiveDate {
+    let month0 = match zoom {
+        Zoom::Month => date.month0(),
+        Zoom::Quarter => date.month0() / 3 * 3,
+    };
+    NaiveDate::from_ymd_opt(date.year(), month0 + 1, 1).unwrap_or(date)
+}
+
+/// The first of the month `months` after `date`'s month.
+fn add_months(date: NaiveDate, months: u32) -> NaiveDate {
+    let total = date.year() * 12 + date.month0() as i32 + months as i32;
+    NaiveDate::from_ymd_opt(total.div_euclid(12), total.rem_euclid(12) as u32 + 1, 1)
+        .unwrap_or(date)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fixture::{MilestoneExt, day, milestone};
+    use milepost_shared::Status;
+
+    fn sample() -> Vec<Milestone> {
+        vec![
+            milestone("pay-2", Status::DueSoon, Some("2026-01-30"))
+                .starting("2026-01-05")
+                .owned_by(&["Payments"])
+                .depends_on("pay-1"),
+            milestone("pay-1", Status::Done, Some("2026-01-16")).owned_by(&["Payments"]),
+            milestone("sec", Status::OnTrack, Some("2026-03-31"))
+                .owned_by(&["Security"])
+                .in_document("sec.md"),
+            milestone("tbd", Status::Unscheduled, None).owned_by(&["Payments"]),
+            milestone("orphan", Status::OnTrack, Some("2026-02-10")),
+        ]
+    }
+
+    fn ids(milestones: &[&Milestone], rows: &[Row]) -> Vec<String> {
+        rows.iter()
+            .map(|row| match row {
+                Row::Group { label, .. } => format!("[{label}]"),
+                Row::Milestone { index, .. } => milestones[*index].id.clone(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn rows_group_by_first_owner_and_read_left_to_right() {
+        let sample = sample();
+        let refs: Vec<&Milestone> = sample.iter().collect();
+        let layout = layout(
+            &refs,
+            Grouping::Team,
+            Zoom::Month,
+            Some(day("2026-01-20")),
+            &[],
+            false,
+        );
+        assert_eq!(
+            ids(&refs, &layout.rows),
+            vec![
+                "[Payments]",
+                "pay-2",
+                "pay-1",
+                "[Security]",
+                "sec",
+                "[Unowned]",
+                "orphan"
+            ]
+        );
+        assert_eq!(
+            layout.undated,
+            vec![3],
+            "the undated milestone is listed, not dropped"
+        );
+        let ys: Vec<f64> = layout.rows.iter().map(Row::y).collect();
+        assert!(
+            ys.windows(2).all(|w| w[1] - w[0] == ROW_HEIGHT),
+            "rows are evenly spaced: {ys:?}"
+        );
+        assert_eq!(layout.height, ROW_HEIGHT * 7.0);
+    }
+
+    #[test]
+    fn grouping_by_document_uses_paths() {
+        let sample = sample();
+        let refs: Vec<&Milestone> = sample.iter().collect();
+        let layout = layout(&refs, Grouping::Document, Zoom::Month, None, &[], false);
+        assert_eq!(
+            ids(&refs, &layout.rows),
+            vec![
+                "[docs/plan.md]",
+                "pay-2",
+                "pay-1",
+                "orphan",
+                "[sec.md]",
+                "sec"
+            ]
+        );
+    }
+
+    #[test]
+    fn bars_span_start_to_target_and_points_sit_on_the_target() {
+        let sample = sample();
+        let refs: Vec<&Milestone> = sample.iter().collect();
+        let layout = layout(
+            &refs,
+            Grouping::Team,
+            Zoom::Month,
+            Some(day("2026-01-20")),
+            &[],
+            false,
+        );
+        assert_eq!(layout.origin, day("2026-01-01"));
+        let shape = |id: &str| {
+            layout.rows.iter().find_map(|row| match row {
+                Row::Milestone { index, shape, .. } if refs[*index].id == id => Some(*shape),
+                _ => None,
+            })
+        };
+        assert_eq!(
+            shape("pay-2"),
+            Some(Shape::Bar {
+                x: 4.0 * 4.0,
+                width: 25.0 * 4.0
+            })
+        );
+        assert_eq!(shape("pay-1"), Some(Shape::Point { x: 15.0 * 4.0 }));
+        assert_eq!(layout.today_x, Some(19.0 * 4.0));
+    }
+
+    #[test]
+    fn the_scale_covers_every_date_with_a_period_to_spare() {
+        let sample = sample();
+        let refs: Vec<&Milestone> = sample.iter().collect();
+        let month = layout(
+            &refs,
+            Grouping::Team,
+            Zoom::Month,
+            Some(day("2026-01-20")),
+            &[],
+            false,
+        );
+        let labels: Vec<&str> = month.ticks.iter().map(|t| t.label.as_str()).collect();
+        assert_eq!(labels, vec!["Jan 2026", "Feb", "Mar", "Apr"]);
+        assert_eq!(
+            month.width,
+            (day("2026-05-01") - day("2026-01-01")).num_days() as f64 * 4.0
+        );
+
+        let quarter = layout(
+            &refs,
+            Grouping::Team,
+            Zoom::Quarter,
+            Some(day("2025-11-02")),
+            &[],
+            false,
+        );
+        let labels: Vec<&str> = quarter.ticks.iter().map(|t| t.label.as_str()).collect();
+        assert_eq!(
+            labels,
+            vec!["Q4 2025", "Q1 2026", "Q2 2026"],
+            "today pulls the scale back"
+        );
+        assert!(quarter.ticks[1].year_start);
+    }
+
+    #[test]
+    fn arrows_join_a_dependency_end_to_its_dependent_start_when_asked() {
+        let sample = sample();
+        let refs: Vec<&Milestone> = sample.iter().collect();
+        let without = layout(&refs, Grouping::Team, Zoom::Month, None, &[], false);
+        assert!(without.arrows.is_empty());
+        let with = layout(&refs, Grouping::Team, Zoom::Month, None, &[], true);
+        assert_eq!(with.arrows.len(), 1);
+        let arrow = &with.arrows[0];
+        assert_eq!(
+            (refs[arrow.from].id.as_str(), refs[arrow.to].id.as_str()),
+            ("pay-1", "pay-2")
+        );
+        // pay-1 (row 2, target Jan 16) -> pay-2 (row 1, starts Jan 5).
+        assert!(arrow.path.starts_with("M60.0 80.0 C"), "{}", arrow.path);
+        assert!(arrow.path.ends_with("16.0 48.0"), "{}", arrow.path);
+    }
+
+    #[test]
+    fn a_dependency_filtered_out_draws_no_arrow() {
+        let sample = sample();
+        let refs: Vec<&Milestone> = sample.iter().filter(|m| m.id != "pay-1").collect();
+        assert!(
+            layout(&refs, Grouping::Team, Zoom::Month, None, &[], true)
+                .arrows
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn markers_sit_on_the_scale() {
+        let marker = Marker {
+            title: "Kick-off".into(),
+            date: day("2026-02-02"),
+            description: None,
+            document: "x.yml".into(),
+            line: 3,
+        };
+        let layout = layout(&[], Grouping::Team, Zoom::Month, None, &[marker], false);
+        assert_eq!(layout.origin, day("2026-02-01"));
+        assert_eq!(layout.markers[0].x, 4.0);
+        assert!(layout.rows.is_empty());
+    }
+}

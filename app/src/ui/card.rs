@@ -1,0 +1,247 @@
+//! The Backstage card (`/card`): an entity's status counts and next
+//! milestones, sized for a 300–700 px card, posting its height to the parent.
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use leptos::prelude::*;
+use leptos_router::{hooks::use_query_map, params::ParamsMap};
+use milepost_shared::{
+    Status,
+    display::{relative_label, target_label},
+};
+use wasm_bindgen::{JsCast, closure::Closure};
+
+use super::api::Store;
+use super::common::{StatusChip, apply_theme, owners_text, today_of};
+use crate::card::{CardParams, HeightReporter, height_message, next_milestones};
+use crate::query::ViewState;
+use crate::summary::status_counts;
+
+/// The card's query keys.
+const KEYS: [&str; 7] = [
+    "entity",
+    "document",
+    "team",
+    "status",
+    "limit",
+    "theme",
+    "parentOrigin",
+];
+
+fn card_params_of(map: &ParamsMap) -> CardParams {
+    let pairs: Vec<(&str, String)> = KEYS
+        .iter()
+        .flat_map(|key| {
+            map.get_all(key)
+                .unwrap_or_default()
+                .into_iter()
+                .map(move |value| (*key, value))
+        })
+        .collect();
+    CardParams::from_pairs(pairs.iter().map(|(k, v)| (*k, v.as_str())))
+}
+
+/// The card page: reads its parameters once (the parent sets them in the
+/// iframe's URL), loads only its entity's roadmap and follows reloads.
+#[component]
+pub fn Card() -> impl IntoView {
+    let params = use_query_map().with_untracked(card_params_of);
+    apply_theme(params.theme);
+    document().set_title("Milepost roadmap card");
+    if let Some(body) = document().body() {
+        let _ = body.class_list().add_1("card-page");
+    }
+    let store = Store::new();
+    let api = format!("/api/roadmap{}", params.api_query());
+    store.load(api.clone());
+    store.follow_events(api);
+    view! { <CardBody store params/> }
+}
+
+/// The card's content for a store and parameters (no router needed).
+#[component]
+pub fn CardBody(store: Store, params: CardParams) -> impl IntoView {
+    let root = NodeRef::<leptos::html::Div>::new();
+    let origin = params.parent_origin.clone();
+    Effect::new(move |_| {
+        if let (Some(element), Some(origin)) = (root.get(), origin.clone()) {
+            report_height(element.unchecked_into(), origin);
+        }
+    });
+    let api = format!("/api/roadmap{}", params.api_query());
+    let params_for_view = params.clone();
+    let content = move || {
+        let params = params_for_view.clone();
+        match (store.snapshot.get(), store.error.get()) {
+            (Some(snapshot), _) => {
+                view! { <CardContent roadmap=snapshot.roadmap params/> }.into_any()
+            }
+            (None, Some(message)) => {
+                let api = api.clone();
+                view! {
+                    <div class="card-state error" role="alert">
+                        <p class="state-title">"Roadmap unavailable"</p>
+                        <p>{message}</p>
+                        <button type="button" on:click=move |_| store.load(api.clone())>
+                            "Retry"
+                        </button>
+                    </div>
+                }
+                .into_any()
+            }
+            (None, None) => view! {
+                <div class="card-state loading" role="status">
+                    <span class="spinner" aria-hidden="true"></span>
+                    "Loading roadmap…"
+                </div>
+            }
+            .into_any(),
+        }
+    };
+    view! {
+        <div class="card" node_ref=root>
+            <main aria-label="Roadmap">{content}</main>
+        </div>
+    }
+}
+
+/// Counts, next milestones and the link out, or the empty state.
+#[component]
+fn CardContent(
+    roadmap: std::sync::Arc<milepost_shared::Roadmap>,
+    params: CardParams,
+) -> impl IntoView {
+    let today = today_of(&roadmap);
+    let matching = roadmap
+        .milestones
+        .iter()
+        .filter(|m| params.filter.matches_ignoring_status(m))
+        .count();
+    let full_href = params.full_roadmap_href();
+    if matching == 0 {
+        let subject = params
+            .filter
+            .entity
+            .clone()
+            .or_else(|| params.filter.document.clone())
+            .or_else(|| params.filter.team.clone())
+            .unwrap_or_else(|| "this entity".to_string());
+        return view! {
+            <div class="card-state empty">
+                <p class="state-title">"No roadmap yet"</p>
+                <p>{format!("Milepost has no milestones for {subject}.")}</p>
+                <p>
+                    "To add one, write the roadmap as markdown or YAML in the repository and name it in the entity's "
+                    <code>"catalog-info.yaml"</code> ":"
+                </p>
+                <pre class="snippet">"metadata:\n  annotations:\n    milepost.io/roadmap: docs/roadmap.md"</pre>
+                <p class="muted">"Several documents: separate paths with commas, or use dir:docs/roadmap."</p>
+            </div>
+        }
+            .into_any();
+    }
+    let counts: Vec<_> = status_counts(&roadmap.milestones, &params.filter)
+        .into_iter()
+        .filter(|c| c.count > 0)
+        .collect();
+    let next = next_milestones(&roadmap.milestones, &params.filter, params.limit);
+    let open_total = roadmap
+        .milestones
+        .iter()
+        .filter(|m| {
+            params.filter.matches(m) && !matches!(m.status, Status::Done | Status::Cancelled)
+        })
+        .count();
+    let more = open_total.saturating_sub(next.len());
+    let items = next
+        .iter()
+        .map(|m| {
+            let state = ViewState {
+                filter: params.filter.clone(),
+                selected: Some(m.id.clone()),
+                ..ViewState::default()
+            };
+            let href = format!("/{}", state.to_query());
+            let when = match relative_label(m, today) {
+                Some(relative) => format!("{} · {relative}", target_label(m)),
+                None => target_label(m),
+            };
+            view! {
+                <li class="card-item">
+                    <StatusChip status=m.status/>
+                    <div class="card-item-main">
+                        <a class="card-item-title" href=href target="_blank" rel="noopener">
+                            {m.title.clone()}
+                        </a>
+                        <p class="card-item-meta">
+                            <span class="when">{when}</span>
+                            <span class="owners">{owners_text(&m.owners)}</span>
+                        </p>
+                    </div>
+                </li>
+            }
+        })
+        .collect_view();
+    let counts_view = counts
+        .into_iter()
+        .map(|c| {
+            view! {
+                <li class=format!("card-count s-{}", c.status.as_str())>
+                    <span class="count-n">{c.count}</span>
+                    " "
+                    <span class="count-label">{c.status.label()}</span>
+                </li>
+            }
+        })
+        .collect_view();
+    let heading = if next.is_empty() {
+        "Nothing open"
+    } else {
+        "Next milestones"
+    };
+    view! {
+        <ul class="card-counts" aria-label="Milestones by status">{counts_view}</ul>
+        <h2 class="card-heading">{heading}</h2>
+        {if next.is_empty() {
+            view! { <p class="muted">"Every milestone here is done or cancelled."</p> }.into_any()
+        } else {
+            view! { <ol class="card-list">{items}</ol> }.into_any()
+        }}
+        <p class="card-foot">
+            <a class="card-link" href=full_href target="_blank" rel="noopener">
+                "Open full roadmap"
+                <span class="sr-only">" (opens in a new tab)"</span>
+                <span aria-hidden="true">" ↗"</span>
+            </a>
+            {(more > 0).then(|| view! { <span class="muted">{format!("{more} more open")}</span> })}
+        </p>
+    }
+    .into_any()
+}
+
+/// Posts the element's height to the parent page at `origin` — only that
+/// origin — now and whenever it changes size.
+pub fn report_height(element: web_sys::HtmlElement, origin: String) {
+    let Ok(parent) = window().parent() else {
+        return;
+    };
+    let Some(parent) = parent else { return };
+    let reporter = Rc::new(Cell::new(HeightReporter::default()));
+    let measured = element.clone();
+    let send = move || {
+        let mut state = reporter.get();
+        if let Some(height) = state.observe(f64::from(measured.offset_height()))
+            && let Ok(message) = js_sys::JSON::parse(&height_message(height))
+        {
+            let _ = parent.post_message(&message, &origin);
+        }
+        reporter.set(state);
+    };
+    let callback = Closure::<dyn FnMut()>::new(send);
+    if let Ok(observer) = web_sys::ResizeObserver::new(callback.as_ref().unchecked_ref()) {
+        observer.observe(&element);
+    }
+    // The observer fires once on observe(), then on every change, for the page's life.
+    callback.forget();
+}

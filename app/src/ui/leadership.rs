@@ -1,0 +1,220 @@
+//! The leadership view (`/`): summary strip, filters, timeline, table, teams
+//! and diagnostics, with the detail panel on the side. All state that a link
+//! should carry lives in the URL.
+
+use leptos::prelude::*;
+use leptos_router::{
+    NavigateOptions,
+    hooks::{use_navigate, use_query_map},
+    params::ParamsMap,
+};
+use milepost_shared::Filter;
+
+use super::api::Store;
+use super::common::{UrlState, apply_theme};
+use super::detail::DetailPanel;
+use super::panels::{DiagnosticsPanel, Filters, SummaryStrip, TeamsPanel};
+use super::table::MilestoneTable;
+use super::timeline::TimelineSection;
+use crate::query::{KEYS, ViewState, query_string};
+
+/// Reads the keys this app uses from the router's query map.
+pub fn view_state_of(map: &ParamsMap) -> ViewState {
+    let pairs: Vec<(&str, String)> = KEYS
+        .iter()
+        .flat_map(|key| {
+            map.get_all(key)
+                .unwrap_or_default()
+                .into_iter()
+                .map(move |value| (*key, value))
+        })
+        .collect();
+    ViewState::from_pairs(pairs.iter().map(|(k, v)| (*k, v.as_str())))
+}
+
+/// The leadership page.
+#[component]
+pub fn Leadership() -> impl IntoView {
+    let store = Store::new();
+    store.load("/api/roadmap".to_string());
+    store.follow_events("/api/roadmap".to_string());
+
+    let query = use_query_map();
+    let state = Memo::new(move |_| query.with(view_state_of));
+    let navigate = use_navigate();
+    let url = UrlState {
+        state: state.into(),
+        go: UnsyncCallback::new(move |(next, replace): (ViewState, bool)| {
+            let options = NavigateOptions {
+                replace,
+                scroll: false,
+                ..NavigateOptions::default()
+            };
+            navigate(&format!("/{}", next.to_query()), options);
+        }),
+    };
+    Effect::new(move |_| state.with(|s| apply_theme(s.theme.as_deref())));
+    Effect::new(move |_| {
+        let title = match state.with(|s| s.filter.team.clone()) {
+            Some(team) => format!("{team} — Milepost roadmap"),
+            None => "Milepost roadmap".to_string(),
+        };
+        document().set_title(&title);
+    });
+
+    view! { <Portfolio store url/> }
+}
+
+/// The page body for a store and a URL state (separate from [`Leadership`]
+/// so tests can mount it without a router or a server).
+#[component]
+pub fn Portfolio(store: Store, url: UrlState) -> impl IntoView {
+    // Indices of the milestones that pass the filter, with the load they come from.
+    let visible = Memo::new(move |_| {
+        store.snapshot.with(|snapshot| {
+            snapshot.as_ref().map(|s| {
+                url.state.with(|state| {
+                    let indices: Vec<usize> = s
+                        .roadmap
+                        .milestones
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, m)| state.filter.matches(m))
+                        .map(|(i, _)| i)
+                        .collect();
+                    (s.generation, indices)
+                })
+            })
+        })
+    });
+    let export_href = move || {
+        let pairs = url.state.with(|s| s.filter.to_pairs());
+        format!("/api/export.md{}", query_string(&pairs))
+    };
+    let has_panel = move || url.state.with(|s| s.selected.is_some());
+
+    view! {
+        <div class="page" class:with-panel=has_panel>
+            <header class="topbar">
+                <div class="brand">
+                    <span class="logo" aria-hidden="true"></span>
+                    <div>
+                        <p class="product">"Milepost"</p>
+                        <p class="tagline">"Roadmap portfolio"</p>
+                    </div>
+                </div>
+                <div class="topbar-actions">
+                    <DataAge store/>
+                    <a class="button" href=export_href download="milepost-roadmap.md">
+                        "Export report"
+                    </a>
+                </div>
+            </header>
+            <main id="main" class="content">
+                <h1 class="sr-only">"Roadmap portfolio"</h1>
+                <StatusBanner store/>
+                {move || {
+                    let ignored = url.state.with(|s| s.ignored.clone());
+                    (!ignored.is_empty())
+                        .then(|| {
+                            view! {
+                                <p class="notice" role="status">
+                                    "Ignored unknown status in the link: " {ignored.join(", ")}
+                                </p>
+                            }
+                        })
+                }}
+                <Show
+                    when=move || store.snapshot.with(Option::is_some)
+                    fallback=move || view! { <FirstLoad store/> }
+                >
+                    <SummaryStrip store url/>
+                    <Filters store url/>
+                    <TimelineSection store url visible/>
+                    <MilestoneTable store url visible/>
+                    <div class="columns">
+                        <TeamsPanel store url visible/>
+                        <DiagnosticsPanel store url visible/>
+                    </div>
+                </Show>
+            </main>
+            <Show when=has_panel>
+                <DetailPanel store url/>
+            </Show>
+        </div>
+    }
+}
+
+/// "Data as of" the day statuses were computed for, and reload activity.
+#[component]
+fn DataAge(store: Store) -> impl IntoView {
+    let label = move || {
+        store.snapshot.with(|s| {
+            s.as_ref()
+                .and_then(|s| s.roadmap.today)
+                .map(|today| format!("Statuses as of {today}"))
+        })
+    };
+    view! {
+        <p class="data-age" aria-live="polite">
+            {label}
+            {move || store.loading.get().then(|| view! { <span class="updating">" · updating…"</span> })}
+        </p>
+    }
+}
+
+/// Loading, or the error with a retry, before any roadmap has arrived.
+#[component]
+fn FirstLoad(store: Store) -> impl IntoView {
+    view! {
+        {move || match store.error.get() {
+            Some(message) => {
+                view! {
+                    <div class="state error" role="alert">
+                        <h2>"The roadmap could not be loaded"</h2>
+                        <p>{message}</p>
+                        <button type="button" on:click=move |_| store.load("/api/roadmap".into())>
+                            "Retry"
+                        </button>
+                    </div>
+                }
+                    .into_any()
+            }
+            None => {
+                view! {
+                    <div class="state loading" role="status">
+                        <span class="spinner" aria-hidden="true"></span>
+                        "Loading roadmap…"
+                    </div>
+                }
+                    .into_any()
+            }
+        }}
+    }
+}
+
+/// A failed reload while a roadmap is shown: the page keeps the last data.
+#[component]
+fn StatusBanner(store: Store) -> impl IntoView {
+    move || {
+        let stale = store.snapshot.with(Option::is_some) && store.error.with(Option::is_some);
+        stale.then(|| {
+            view! {
+                <div class="notice warn" role="alert">
+                    "Lost contact with the Milepost server; showing the last roadmap loaded. "
+                    <button type="button" class="link" on:click=move |_| store.load("/api/roadmap".into())>
+                        "Retry now"
+                    </button>
+                </div>
+            }
+        })
+    }
+}
+
+/// Empties the filter (keeps view options such as grouping).
+pub fn clear_filter(url: UrlState) {
+    url.update(false, |state| {
+        state.filter = Filter::default();
+        state.ignored.clear();
+    });
+}

@@ -1,0 +1,59 @@
+//! The Leptos components (browser only): the router, the two pages, and the
+//! glue from the server's API and the URL to the logic modules.
+
+mod api;
+mod card;
+mod common;
+mod detail;
+mod leadership;
+mod panels;
+mod table;
+mod timeline;
+
+use leptos::prelude::*;
+use leptos_router::{
+    components::{Route, Router, Routes},
+    path,
+};
+
+pub use api::{Snapshot, Store};
+pub use card::{Card, CardBody, report_height};
+pub use common::UrlState;
+pub use detail::DetailPanel;
+pub use leadership::Leadership;
+pub use table::MilestoneTable;
+
+/// Mounts the app on `<body>`.
+pub fn mount() {
+    mount_to_body(App);
+}
+
+/// The router: `/` is the leadership view, `/card` the Backstage card.
+#[component]
+pub fn App() -> impl IntoView {
+    view! {
+        <Router>
+            <Routes fallback=|| view! { <NotFound/> }>
+                <Route path=path!("/") view=Leadership/>
+                <Route path=path!("/card") view=Card/>
+            </Routes>
+        </Router>
+    }
+}
+
+/// Any other path: say so and point home.
+#[component]
+fn NotFound() -> impl IntoView {
+    view! {
+        <main class="notfound">
+            <h1>"Page not found"</h1>
+            <p>
+                "Milepost has two pages: the "
+                <a href="/">"roadmap portfolio"</a>
+                " and the Backstage card at "
+                <code>"/card"</code>
+                "."
+            </p>
+        </main>
+    }
+}

@@ -1,0 +1,202 @@
+//! The sortable milestone table.
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use milepost_shared::{
+    Milestone, Roadmap,
+    display::{relative_label, target_label},
+};
+
+use super::api::Store;
+use super::common::{StatusChip, UrlState, owners_text, today_of};
+use super::panels::Visible;
+use crate::facets::document_title;
+use crate::table::SortKey;
+
+/// Every visible milestone, one row each, in the URL's order. Sort headings
+/// are buttons; the heading's `aria-sort` says the current order.
+#[component]
+pub fn MilestoneTable(store: Store, url: UrlState, visible: Visible) -> impl IntoView {
+    let rows = Memo::new(move |_| {
+        store.snapshot.with(|s| {
+            let Some(s) = s.as_ref() else {
+                return Vec::new();
+            };
+            let sort = url.state.with(|state| state.sort);
+            visible.with(|v| {
+                let Some((generation, indices)) = v.as_ref() else {
+                    return Vec::new();
+                };
+                let mut ordered: Vec<usize> = indices.clone();
+                let milestones = &s.roadmap.milestones;
+                ordered.sort_by(|&a, &b| sort.compare(&milestones[a], &milestones[b]));
+                ordered
+                    .into_iter()
+                    .map(|i| (*generation, i))
+                    .collect::<Vec<_>>()
+            })
+        })
+    });
+    let count = move || rows.with(Vec::len);
+    let heading = move |key: SortKey| {
+        view! {
+            <th scope="col" aria-sort=move || url.state.with(|s| s.sort.aria_sort(key))>
+                <button
+                    type="button"
+                    class="sort"
+                    on:click=move |_| url.update(false, |state| state.sort = state.sort.clicked(key))
+                >
+                    {key.label()}
+                    <span class="sort-mark" aria-hidden="true">
+                        {move || match url.state.with(|s| s.sort.aria_sort(key)) {
+                            "ascending" => "▲",
+                            "descending" => "▼",
+                            _ => "↕",
+                        }}
+                    </span>
+                </button>
+            </th>
+        }
+    };
+    view! {
+        <section class="panel table-panel" aria-labelledby="table-h">
+            <div class="section-head">
+                <h2 id="table-h">"Milestones"</h2>
+                <span class="muted" aria-live="polite">
+                    {move || format!("{} shown", count())}
+                </span>
+            </div>
+            <div class="table-scroll">
+                <table class="milestones">
+                    <thead>
+                        <tr>
+                            {heading(SortKey::Status)}
+                            {heading(SortKey::Title)}
+                            {heading(SortKey::Owners)}
+                            {heading(SortKey::Target)}
+                            <th scope="col">"When"</th>
+                            <th scope="col">"Depends on"</th>
+                            {heading(SortKey::Document)}
+                        </tr>
+                    </thead>
+                    <tbody>
+                        <For
+                            each=move || rows.get()
+                            key=|(generation, index)| (*generation, *index)
+                            children=move |(_, index)| {
+                                let roadmap = store
+                                    .snapshot
+                                    .with_untracked(|s| s.as_ref().map(|s| Arc::clone(&s.roadmap)));
+                                roadmap.map(|roadmap| view! { <MilestoneRow roadmap index url/> })
+                            }
+                        />
+                    </tbody>
+                </table>
+                <Show when=move || count() == 0>
+                    <p class="empty">"No milestone matches these filters."</p>
+                </Show>
+            </div>
+        </section>
+    }
+}
+
+/// One table row.
+#[component]
+fn MilestoneRow(roadmap: Arc<Roadmap>, index: usize, url: UrlState) -> impl IntoView {
+    let milestone: &Milestone = &roadmap.milestones[index];
+    let today = today_of(&roadmap);
+    let id = milestone.id.clone();
+    let selected = {
+        let id = id.clone();
+        move || {
+            url.state
+                .with(|s| s.selected.as_deref() == Some(id.as_str()))
+        }
+    };
+    let open = {
+        let id = id.clone();
+        move |ev: leptos::ev::MouseEvent| {
+            ev.prevent_default();
+            let id = id.clone();
+            url.update(false, move |state| state.selected = Some(id));
+        }
+    };
+    let href = {
+        let id = id.clone();
+        url.href_with(move |state| state.selected = Some(id))
+    };
+    let dependencies = milestone
+        .dependencies
+        .iter()
+        .map(|dependency| match &dependency.milestone {
+            Some(target) => {
+                let title = roadmap
+                    .milestones
+                    .iter()
+                    .find(|m| m.id == *target)
+                    .map_or_else(|| dependency.text.clone(), |m| m.title.clone());
+                let target = target.clone();
+                let href = {
+                    let target = target.clone();
+                    url.href_with(move |state| state.selected = Some(target))
+                };
+                view! {
+                    <li>
+                        <a
+                            href=href
+                            on:click=move |ev| {
+                                ev.prevent_default();
+                                let target = target.clone();
+                                url.update(false, move |state| state.selected = Some(target));
+                            }
+                        >
+                            {title}
+                        </a>
+                    </li>
+                }
+                .into_any()
+            }
+            None => view! {
+                <li class="external" title="External dependency">
+                    {dependency.text.clone()}
+                </li>
+            }
+            .into_any(),
+        })
+        .collect_view();
+    let source_label = format!(
+        "{}:{}",
+        document_title(&roadmap, &milestone.document),
+        milestone.line
+    );
+    let source = match &milestone.source_url {
+        Some(link) => view! {
+            <a href=link.clone() target="_blank" rel="noopener" title=milestone.document.clone()>
+                {source_label}
+            </a>
+        }
+        .into_any(),
+        None => view! { <span title=milestone.document.clone()>{source_label}</span> }.into_any(),
+    };
+    view! {
+        <tr class:selected=selected>
+            <td>
+                <StatusChip status=milestone.status/>
+            </td>
+            <td class="title-cell">
+                <a class="title" href=href on:click=open>
+                    {milestone.title.clone()}
+                </a>
+                <span class="id">{id.clone()}</span>
+            </td>
+            <td>{owners_text(&milestone.owners)}</td>
+            <td class="nowrap">{target_label(milestone)}</td>
+            <td class="nowrap">{relative_label(milestone, today).unwrap_or_default()}</td>
+            <td>
+                <ul class="deps">{dependencies}</ul>
+            </td>
+            <td class="source">{source}</td>
+        </tr>
+    }
+}

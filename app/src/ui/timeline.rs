@@ -1,0 +1,336 @@
+//! The timeline section: controls, the label column, the SVG chart, and the
+//! list of milestones without a date. Geometry comes from [`crate::timeline`].
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use milepost_shared::{Milestone, display::target_label};
+
+use super::api::Store;
+use super::common::{StatusChip, UrlState, today_of};
+use super::panels::Visible;
+use crate::facets::document_title;
+use crate::timeline::{AXIS_HEIGHT, Grouping, Layout, ROW_HEIGHT, Row, Shape, Zoom, layout};
+
+/// A built layout with the roadmap it was built from.
+#[derive(Clone)]
+struct Drawn {
+    roadmap: Arc<milepost_shared::Roadmap>,
+    /// Milestone indices into the roadmap, in the order the layout indexes them.
+    indices: Vec<usize>,
+    layout: Arc<Layout>,
+}
+
+/// Timeline with its controls (grouping, zoom, arrows).
+#[component]
+pub fn TimelineSection(store: Store, url: UrlState, visible: Visible) -> impl IntoView {
+    // Only the options that move the chart; selecting a milestone must not redraw it.
+    let options = Memo::new(move |_| url.state.with(|st| (st.grouping, st.zoom, st.arrows)));
+    let drawn = move || {
+        store.snapshot.with(|s| {
+            let s = s.as_ref()?;
+            let (grouping, zoom, arrows) = options.get();
+            visible.with(|v| {
+                let (_, indices) = v.as_ref()?;
+                let milestones: Vec<&Milestone> =
+                    indices.iter().map(|&i| &s.roadmap.milestones[i]).collect();
+                let layout = layout(
+                    &milestones,
+                    grouping,
+                    zoom,
+                    Some(today_of(&s.roadmap)),
+                    &s.roadmap.markers,
+                    arrows,
+                );
+                Some(Drawn {
+                    roadmap: Arc::clone(&s.roadmap),
+                    indices: indices.clone(),
+                    layout: Arc::new(layout),
+                })
+            })
+        })
+    };
+    let toggle =
+        move |label: &'static str, pressed: Signal<bool>, action: Box<dyn Fn() + Send + Sync>| {
+            view! {
+                <button
+                    type="button"
+                    class="seg"
+                    aria-pressed=move || if pressed.get() { "true" } else { "false" }
+                    on:click=move |_| action()
+                >
+                    {label}
+                </button>
+            }
+        };
+    let grouping_is =
+        move |g: Grouping| Signal::derive(move || url.state.with(|s| s.grouping == g));
+    let zoom_is = move |z: Zoom| Signal::derive(move || url.state.with(|s| s.zoom == z));
+    view! {
+        <section class="panel timeline-panel" aria-labelledby="timeline-h">
+            <div class="section-head">
+                <h2 id="timeline-h">"Timeline"</h2>
+                <div class="controls">
+                    <div class="segmented" role="group" aria-label="Group rows by">
+                        <span class="control-label" aria-hidden="true">"Group"</span>
+                        {toggle("Team", grouping_is(Grouping::Team), Box::new(move || url.update(false, |s| s.grouping = Grouping::Team)))}
+                        {toggle("Document", grouping_is(Grouping::Document), Box::new(move || url.update(false, |s| s.grouping = Grouping::Document)))}
+                    </div>
+                    <div class="segmented" role="group" aria-label="Zoom">
+                        <span class="control-label" aria-hidden="true">"Zoom"</span>
+                        {toggle("Months", zoom_is(Zoom::Month), Box::new(move || url.update(false, |s| s.zoom = Zoom::Month)))}
+                        {toggle("Quarters", zoom_is(Zoom::Quarter), Box::new(move || url.update(false, |s| s.zoom = Zoom::Quarter)))}
+                    </div>
+                    <label class="check">
+                        <input
+                            type="checkbox"
+                            prop:checked=move || url.state.with(|s| s.arrows)
+                            on:change=move |ev| {
+                                let on = event_target_checked(&ev);
+                                url.update(false, move |s| s.arrows = on)
+                            }
+                        />
+                        "Dependency arrows"
+                    </label>
+                </div>
+            </div>
+            {move || drawn().map(|drawn| view! { <Chart drawn url/> })}
+        </section>
+    }
+}
+
+/// The chart and the undated list for one layout.
+#[component]
+fn Chart(drawn: Drawn, url: UrlState) -> impl IntoView {
+    let Drawn {
+        roadmap,
+        indices,
+        layout,
+    } = drawn;
+    let milestone = |i: usize| -> &Milestone { &roadmap.milestones[indices[i]] };
+    let width = layout.width;
+    let height = layout.height;
+    let open = move |id: String| url.update(false, move |s| s.selected = Some(id));
+    let selected_is = move |id: String| {
+        move || {
+            url.state
+                .with(|s| s.selected.as_deref() == Some(id.as_str()))
+        }
+    };
+
+    let labels = layout
+        .rows
+        .iter()
+        .map(|row| match row {
+            Row::Group { label, count, .. } => {
+                let shown = if roadmap.documents.iter().any(|d| d.path == *label) {
+                    document_title(&roadmap, label).to_string()
+                } else {
+                    label.clone()
+                };
+                view! {
+                    <div class="tl-row tl-group" title=label.clone()>
+                        <span class="tl-group-name">{shown}</span>
+                        <span class="muted">{*count}</span>
+                    </div>
+                }
+                    .into_any()
+            }
+            Row::Milestone { index, .. } => {
+                let m = milestone(*index);
+                let id = m.id.clone();
+                let is_selected = selected_is(id.clone());
+                let label = format!("{} — {}, target {}", m.title, m.status.label(), target_label(m));
+                view! {
+                    <div class="tl-row" class:selected=is_selected>
+                        <button type="button" class="tl-label" aria-label=label on:click=move |_| open(id.clone())>
+                            <span class=format!("dot s-{}", m.status.as_str()) aria-hidden="true"></span>
+                            <span class="tl-title">{m.title.clone()}</span>
+                        </button>
+                    </div>
+                }
+                    .into_any()
+            }
+        })
+        .collect_view();
+
+    let grid = layout
+        .ticks
+        .iter()
+        .map(|tick| {
+            view! { <line class="grid" class:year=tick.year_start x1=tick.x x2=tick.x y1=0 y2=height></line> }
+        })
+        .collect_view();
+    let axis = layout
+        .ticks
+        .iter()
+        .map(|tick| {
+            view! {
+                <g>
+                    <line class="tick" class:year=tick.year_start x1=tick.x x2=tick.x y1=AXIS_HEIGHT - 8.0 y2=AXIS_HEIGHT></line>
+                    <text class="tick-label" x=tick.x + 6.0 y=AXIS_HEIGHT - 10.0>{tick.label.clone()}</text>
+                </g>
+            }
+        })
+        .collect_view();
+    let bands = layout
+        .rows
+        .iter()
+        .filter_map(|row| match row {
+            Row::Group { y, .. } => {
+                Some(view! { <rect class="band" x=0 y=*y width=width height=ROW_HEIGHT></rect> })
+            }
+            Row::Milestone { .. } => None,
+        })
+        .collect_view();
+    let shapes = layout
+        .rows
+        .iter()
+        .filter_map(|row| match row {
+            Row::Milestone { index, y, shape } => Some((*index, *y, *shape)),
+            Row::Group { .. } => None,
+        })
+        .map(|(index, y, shape)| {
+            let m = milestone(index);
+            let id = m.id.clone();
+            let is_selected = selected_is(id.clone());
+            let class = format!("shape s-{}", m.status.as_str());
+            let tip = format!("{} — {} — {}", m.title, m.status.label(), target_label(m));
+            let mid = y + ROW_HEIGHT / 2.0;
+            let drawn = match shape {
+                Shape::Bar { x, width } => {
+                    view! { <rect class=class x=x y=y + 9.0 width=width.max(3.0) height=ROW_HEIGHT - 18.0 rx=4></rect> }
+                        .into_any()
+                }
+                Shape::Point { x } => {
+                    let d = format!("M{x:.1} {:.1} l7 7 l-7 7 l-7 -7 Z", mid - 7.0);
+                    view! { <path class=class d=d></path> }.into_any()
+                }
+            };
+            view! {
+                <g class="mark" class:selected=is_selected on:click=move |_| open(id.clone())>
+                    <title>{tip}</title>
+                    {drawn}
+                </g>
+            }
+        })
+        .collect_view();
+    let arrows = layout
+        .arrows
+        .iter()
+        .map(|arrow| view! { <path class="arrow" d=arrow.path.clone() marker-end="url(#tl-arrowhead)"></path> })
+        .collect_view();
+    let markers = layout
+        .markers
+        .iter()
+        .map(|marker| {
+            view! {
+                <g class="marker-line">
+                    <title>{format!("{} — {}", marker.title, marker.date)}</title>
+                    <line x1=marker.x x2=marker.x y1=0 y2=height></line>
+                </g>
+            }
+        })
+        .collect_view();
+    let marker_labels = layout
+        .markers
+        .iter()
+        .map(|marker| view! { <text class="marker-label" x=marker.x + 4.0 y=10>{marker.title.clone()}</text> })
+        .collect_view();
+    let today = layout.today_x.map(|x| {
+        view! { <line class="today" x1=x x2=x y1=0 y2=height></line> }
+    });
+    let today_label = layout.today_x.map(|x| {
+        view! {
+            <g class="today-flag">
+                <rect x=x - 22.0 y=0 width=44 height=15 rx=3></rect>
+                <text x=x y=11 text-anchor="middle">"Today"</text>
+            </g>
+        }
+    });
+    let undated: Vec<(String, String, milepost_shared::Status, String)> = layout
+        .undated
+        .iter()
+        .map(|&i| {
+            let m = milestone(i);
+            (m.id.clone(), m.title.clone(), m.status, target_label(m))
+        })
+        .collect();
+    let undated_count = undated.len();
+    let scroll_to_today = NodeRef::<leptos::html::Div>::new();
+    let today_x = layout.today_x;
+    Effect::new(move |_| {
+        if let (Some(element), Some(x)) = (scroll_to_today.get(), today_x) {
+            element.set_scroll_left((x - 160.0).max(0.0) as i32);
+        }
+    });
+
+    view! {
+        <div class="timeline-wrap">
+            <div class="tl" node_ref=scroll_to_today tabindex="0" role="region" aria-label="Timeline chart (scrolls)">
+                <div class="tl-grid" style=format!("width:{}px", width + 260.0)>
+                    <div class="tl-head">
+                        <div class="tl-corner">"Milestone"</div>
+                        <svg class="tl-axis" width=width height=AXIS_HEIGHT aria-hidden="true">
+                            {axis}
+                            {marker_labels}
+                            {today_label}
+                        </svg>
+                    </div>
+                    <div class="tl-body">
+                        <div class="tl-labels">{labels}</div>
+                        <svg class="tl-chart" width=width height=height aria-hidden="true">
+                            <defs>
+                                <marker
+                                    id="tl-arrowhead"
+                                    viewBox="0 0 10 10"
+                                    refX="9"
+                                    refY="5"
+                                    markerWidth="7"
+                                    markerHeight="7"
+                                    orient="auto-start-reverse"
+                                >
+                                    <path d="M0 0 L10 5 L0 10 z"></path>
+                                </marker>
+                            </defs>
+                            {bands}
+                            {grid}
+                            {markers}
+                            {today}
+                            {arrows}
+                            {shapes}
+                        </svg>
+                    </div>
+                </div>
+            </div>
+            <aside class="undated" aria-labelledby="undated-h">
+                <h3 id="undated-h">{format!("Not yet scheduled ({undated_count})")}</h3>
+                {if undated.is_empty() {
+                    view! { <p class="empty">"Every milestone shown has a date."</p> }.into_any()
+                } else {
+                    view! {
+                        <ul>
+                            {undated
+                                .into_iter()
+                                .map(|(id, title, status, target)| {
+                                    view! {
+                                        <li>
+                                            <button type="button" class="link" on:click=move |_| open(id.clone())>
+                                                {title}
+                                            </button>
+                                            <div class="undated-meta">
+                                                <StatusChip status/>
+                                                <span class="muted">{target}</span>
+                                            </div>
+                                        </li>
+                                    }
+                                })
+                                .collect_view()}
+                        </ul>
+                    }
+                        .into_any()
+                }}
+            </aside>
+        </div>
+    }
+}
