@@ -1,1 +1,448 @@
-//! rules tests (being written).
+//! One data-driven check per reading rule, through `read()` on tiny
+//! documents: what a user writes in, what they see come out.
+
+use chrono::NaiveDate;
+use milepost_shared::read::{ReadOptions, Source, read};
+use milepost_shared::{Milestone, OwnerSource, Precision, Roadmap, Severity, State, Status};
+
+use crate::support::{day, read_one};
+
+const TODAY: &str = "2026-01-20";
+
+fn only(roadmap: &Roadmap) -> &Milestone {
+    assert_eq!(roadmap.milestones.len(), 1, "{:#?}", roadmap.milestones);
+    &roadmap.milestones[0]
+}
+
+fn warned(roadmap: &Roadmap, needle: &str) -> bool {
+    roadmap.diagnostics.iter().any(|d| d.message.contains(needle))
+}
+
+fn read_many(files: &[(&str, &str)], options: &ReadOptions) -> Roadmap {
+    let sources: Vec<Source<'_>> = files
+        .iter()
+        .map(|(path, text)| Source { path, bytes: text.as_bytes() })
+        .collect();
+    read(&sources, options)
+}
+
+// ---- dates (§2.2) ----
+
+/// One table row with `cell` as its target, in a document dated `last_updated`.
+fn target_of(cell: &str, last_updated: &str) -> Roadmap {
+    let text = format!(
+        "---\nlast_updated: {last_updated}\n---\n\n| Milestone | Target |\n| --- | --- |\n| Thing | {cell} |\n"
+    );
+    read_one("plan.md", &text, TODAY)
+}
+
+#[test]
+fn dates_every_form_with_its_precision() {
+    let check = |cell: &str, last_updated: &str, expected: &str, precision: Precision| {
+        let roadmap = target_of(cell, last_updated);
+        let m = only(&roadmap);
+        assert_eq!(m.target, Some(day(expected)), "{cell:?}");
+        assert_eq!(m.target_precision, precision, "{cell:?}");
+        assert_eq!(m.target_text.as_deref(), Some(cell), "{cell:?}");
+        assert!(roadmap.diagnostics.is_empty(), "{cell:?}: {:?}", roadmap.diagnostics);
+    };
+    check("2025-11-15", "2025-11-02", "2025-11-15", Precision::Day);
+    check("2025-11-12 14:00 – 15:00", "2025-11-02", "2025-11-12", Precision::Day);
+    check("15 Nov 2025", "2025-11-02", "2025-11-15", Precision::Day);
+    check("Nov 15, 2025", "2025-11-02", "2025-11-15", Precision::Day);
+    check("November 15 2025", "2025-11-02", "2025-11-15", Precision::Day);
+    check("Nov 5", "2025-11-02", "2025-11-05", Precision::Day);
+    check("Jan 5", "2025-12-20", "2026-01-05", Precision::Day);
+    check("Dec 28", "2026-01-03", "2025-12-28", Precision::Day);
+    check("2025-11", "2025-11-02", "2025-11-30", Precision::Month);
+    check("Nov 2025", "2025-11-02", "2025-11-30", Precision::Month);
+    check("Feb 2024", "2025-11-02", "2024-02-29", Precision::Month);
+    check("Q1 2026", "2025-11-02", "2026-03-31", Precision::Quarter);
+    check("2026-Q1", "2025-11-02", "2026-03-31", Precision::Quarter);
+    check("2026 Q1", "2025-11-02", "2026-03-31", Precision::Quarter);
+    check("Q4 2025", "2025-11-02", "2025-12-31", Precision::Quarter);
+    check("H1 2026", "2025-11-02", "2026-06-30", Precision::Half);
+    check("H2 2026", "2025-11-02", "2026-12-31", Precision::Half);
+    check("**2025-11-15**", "2025-11-02", "2025-11-15", Precision::Day);
+}
+
+#[test]
+fn yearless_date_without_a_document_date_is_nearest_today() {
+    let roadmap = read_one("plan.md", "| Milestone | Target |\n| --- | --- |\n| Thing | Dec 30 |\n", TODAY);
+    assert_eq!(only(&roadmap).target, Some(day("2025-12-30")));
+}
+
+#[test]
+fn horizon_days_count_from_the_document_date() {
+    let text = "---\nlast_updated: 2025-11-02\n---\n\n| Goal | Horizon |\n| --- | --- |\n| Quick wins | 30 |\n| Platform | 90 days |\n";
+    let roadmap = read_one("plan.md", text, TODAY);
+    let targets: Vec<_> = roadmap.milestones.iter().map(|m| m.target).collect();
+    assert_eq!(targets, [Some(day("2025-12-02")), Some(day("2026-01-31"))]);
+}
+
+#[test]
+fn dates_that_are_not_dates_leave_the_milestone_unscheduled() {
+    let check = |cell: &str, expect_warning: Option<&str>| {
+        let roadmap = target_of(cell, "2025-11-02");
+        let m = only(&roadmap);
+        assert_eq!(m.target, None, "{cell:?}");
+        assert_eq!(m.target_precision, Precision::None, "{cell:?}");
+        assert_eq!(m.target_text.as_deref(), Some(cell), "{cell:?} keeps its text");
+        assert_eq!(m.status, Status::Unscheduled, "{cell:?}");
+        match expect_warning {
+            Some(needle) => {
+                let diagnostic = roadmap
+                    .diagnostics
+                    .iter()
+                    .find(|d| d.message.contains(needle))
+                    .unwrap_or_else(|| panic!("{cell:?}: {:?}", roadmap.diagnostics));
+                assert_eq!(diagnostic.line, 8, "{cell:?}: the row's line");
+                assert_eq!(diagnostic.severity, Severity::Warning);
+            }
+            None => assert!(roadmap.diagnostics.is_empty(), "{cell:?}: {:?}", roadmap.diagnostics),
+        }
+    };
+    check("TBD", None);
+    check("Wave 2 Week 1", Some("'Wave 2 Week 1' is not a date"));
+    check("Before implementation", Some("is not a date"));
+    check("[Date]", Some("is not a date"));
+    check("2026-02-30", Some("not a valid calendar date"));
+    check("31/02/2026", Some("not a valid calendar date"));
+    check("2026-13-01", Some("not a valid calendar date"));
+}
+
+// ---- states (§2.1) ----
+
+#[test]
+fn states_from_markers_and_words() {
+    let check = |cell: &str, expected: State| {
+        let text = format!("| Milestone | Status |\n| --- | --- |\n| Thing | {cell} |\n");
+        let roadmap = read_one("plan.md", &text, TODAY);
+        assert_eq!(only(&roadmap).state, expected, "{cell:?}");
+        assert!(roadmap.diagnostics.is_empty(), "{cell:?}: {:?}", roadmap.diagnostics);
+    };
+    for cell in ["✅", "✔️ ok", "☑️", "Done", "complete", "Completed 2026-01-02", "Shipped", "delivered", "Live", "merged", "Released", "closed"] {
+        check(cell, State::Done);
+    }
+    for cell in ["🟡", "🔄", "🚧 building", "In progress", "in flight", "Doing", "ongoing", "WIP", "started", "Active"] {
+        check(cell, State::InProgress);
+    }
+    for cell in ["🔴", "⛔", "🛑", "Blocked — legal review", "On hold", "waiting", "stalled"] {
+        check(cell, State::Blocked);
+    }
+    for cell in ["❌", "Cancelled", "canceled", "Dropped", "Won't do", "skip", "skipped", "Descoped"] {
+        check(cell, State::Cancelled);
+    }
+    for cell in ["⬜", "Pending", "Not started", "todo", "Planned", "Open", "proposed", "Backlog"] {
+        check(cell, State::Planned);
+    }
+}
+
+#[test]
+fn unknown_state_word_is_planned_with_a_warning() {
+    let roadmap = read_one("plan.md", "| Milestone | Status |\n| --- | --- |\n| Thing | Sideways |\n", TODAY);
+    assert_eq!(only(&roadmap).state, State::Planned);
+    assert!(warned(&roadmap, "unknown state 'Sideways'"));
+    assert_eq!(roadmap.diagnostics[0].line, 3);
+}
+
+#[test]
+fn risk_emoji_is_not_a_state() {
+    let text = "### SEC-9 Patch the gateway\n\n- **Risk**: 🔴 High\n- **Owner**: Security\n- **Due**: 2026-03-01\n";
+    let roadmap = read_one("plan.md", text, TODAY);
+    let m = only(&roadmap);
+    assert_eq!(m.id, "SEC-9");
+    assert_eq!((m.state, m.status), (State::Planned, Status::OnTrack));
+}
+
+#[test]
+fn leading_check_in_a_description_declares_done_but_a_state_column_wins() {
+    let without = "| Milestone | Description | Target |\n| --- | --- | --- |\n| Thing | ✅ shipped the thing | 2026-03-01 |\n";
+    assert_eq!(only(&read_one("plan.md", without, TODAY)).state, State::Done);
+    let with = "| Milestone | Description | Status |\n| --- | --- | --- |\n| Thing | ✅ shipped the thing | Planned |\n";
+    assert_eq!(only(&read_one("plan.md", with, TODAY)).state, State::Planned);
+}
+
+#[test]
+fn task_item_states() {
+    let check = |item: &str, expected: State| {
+        let roadmap = read_one("plan.md", &format!("## Work\n\n{item}\n"), TODAY);
+        assert_eq!(only(&roadmap).state, expected, "{item:?}");
+    };
+    check("- [ ] Write the guide", State::Planned);
+    check("- [x] Write the guide", State::Done);
+    check("- [ ] ~~**Write the guide**~~ — not needed", State::Cancelled);
+    check("- [ ] Write the guide (cancelled 2026-01-05)", State::Cancelled);
+    check("- [ ] Write the guide. Status: in progress", State::InProgress);
+}
+
+// ---- owners (§1.4, §2.3) ----
+
+/// Owners read from `cell` in a document where Security, Platform and
+/// "Docs & DevEx" are known from other rows and an ownership section elsewhere.
+fn owners_of(cell: &str) -> Vec<String> {
+    let text = format!(
+        "| Milestone | Owner |\n| --- | --- |\n| Probe | {cell} |\n| A | Security |\n| B | Platform |\n"
+    );
+    let other = "## Owners\n\n- **Docs & DevEx** team keeps tutorials current.\n";
+    let roadmap = read_many(&[("plan.md", &text), ("other.md", other)], &ReadOptions::new(day(TODAY)));
+    roadmap.milestones[0].owners.clone()
+}
+
+#[test]
+fn owner_cells_are_split() {
+    let check = |cell: &str, expected: &[&str]| assert_eq!(owners_of(cell), expected, "{cell:?}");
+    check("Platform", &["Platform"]);
+    check("Platform, Security", &["Platform", "Security"]);
+    check("Platform; Security", &["Platform", "Security"]);
+    check("Platform and Security", &["Platform", "Security"]);
+    check("Platform + Security", &["Platform", "Security"]);
+    check("Platform/Security", &["Platform", "Security"]);
+    check("Security & Platform", &["Security", "Platform"]);
+    check("Docs & DevEx", &["Docs & DevEx"]);
+    check("QA (primary), Platform (support)", &["QA", "Platform"]);
+    check("**Platform**", &["Platform"]);
+    check("group:default/platform", &["group:default/platform"]);
+    check("TBD", &[]);
+}
+
+#[test]
+fn configured_teams_are_known() {
+    let mut options = ReadOptions::new(day(TODAY));
+    options.known_teams = vec!["R&D".to_string()];
+    let text = "| Milestone | Owner |\n| --- | --- |\n| Probe | R&D |\n";
+    let roadmap = read_many(&[("plan.md", text)], &options);
+    assert_eq!(only(&roadmap).owners, ["R&D"]);
+    let roadmap = read_many(&[("plan.md", text)], &ReadOptions::new(day(TODAY)));
+    assert_eq!(only(&roadmap).owners, ["R", "D"]);
+}
+
+#[test]
+fn owner_sources_in_order_of_precedence() {
+    let explicit = "| Milestone | Owner |\n| --- | --- |\n| Thing | Platform |\n";
+    let section = "- [ ] Rotate the signing keys\n\n## Ownership\n\n- **Security** owns signing keys.\n- **Platform** owns runners.\n";
+    let document = "---\nowner: group:default/data\n---\n\n- [ ] Rotate the signing keys\n";
+    let catalog = "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: svc\n  annotations:\n    milepost.io/roadmap: docs/plan.md\nspec:\n  owner: group:default/svc-team\n";
+    let none = "- [ ] Rotate the signing keys\n";
+    let options = ReadOptions::new(day(TODAY));
+    let check = |files: &[(&str, &str)], owners: &[&str], source: OwnerSource| {
+        let roadmap = read_many(files, &options);
+        let m = only(&roadmap);
+        assert_eq!((m.owners.as_slice(), m.owner_source), (owners.iter().map(|o| o.to_string()).collect::<Vec<_>>().as_slice(), source), "{files:?}");
+    };
+    check(&[("plan.md", explicit)], &["Platform"], OwnerSource::Explicit);
+    check(&[("plan.md", section)], &["Security"], OwnerSource::Section);
+    check(&[("plan.md", document)], &["group:default/data"], OwnerSource::Document);
+    check(&[("catalog-info.yaml", catalog), ("docs/plan.md", none)], &["group:default/svc-team"], OwnerSource::Catalog);
+    check(&[("plan.md", none)], &[], OwnerSource::None);
+}
+
+#[test]
+fn section_owners_fall_back_to_every_team_when_nothing_matches() {
+    let text = "- [ ] Order pizza\n\n## Teams\n\n- **Security** owns signing keys.\n- **Platform**: runners and caches.\n";
+    let roadmap = read_one("plan.md", text, TODAY);
+    assert_eq!(only(&roadmap).owners, ["Security", "Platform"]);
+    assert_eq!(roadmap.teams[1].responsibilities, ["runners and caches."]);
+}
+
+#[test]
+fn bold_lead_is_owner_when_it_names_known_teams() {
+    let text = "## Work\n\n- [ ] **QA & Platform** — Validate backfill guardrails (due 2026-03-01)\n- [ ] **Backfill tooling** — build it\n\n## Owners\n\n- **QA** owns tests.\n- **Platform** owns runners.\n";
+    let roadmap = read_one("plan.md", text, TODAY);
+    let first = &roadmap.milestones[0];
+    assert_eq!(first.title, "Validate backfill guardrails");
+    assert_eq!(first.owners, ["QA", "Platform"]);
+    assert_eq!(first.owner_source, OwnerSource::Explicit);
+    assert_eq!(first.target, Some(day("2026-03-01")));
+    assert_eq!(roadmap.milestones[1].title, "Backfill tooling");
+    assert_eq!(roadmap.milestones[1].description, "build it");
+}
+
+// ---- task items (§1.2) ----
+
+#[test]
+fn task_item_titles_fields_and_subtasks() {
+    let text = "## Plan\n\n- [ ] **T1.1 Programme guardrails** — agree the rules (owner: Platform) (target 2025-11-29).\n  - [x] Draft\n  - [ ] Review\n  - Depends on: T0.9, Legal sign-off\n- [ ] Measure queue time weekly: publish the chart. More prose here\n- [ ] Ship it by 2026-02-01, blocked by T1.1\n\n## Acceptance criteria\n\n- [ ] Everything passes\n";
+    let roadmap = read_one("plan.md", text, TODAY);
+    let ids: Vec<&str> = roadmap.milestones.iter().map(|m| m.id.as_str()).collect();
+    assert_eq!(ids, ["T1.1", "plan/measure-queue-time-weekly", "plan/ship-it"]);
+    let first = &roadmap.milestones[0];
+    assert_eq!(first.title, "Programme guardrails");
+    assert_eq!(first.owners, ["Platform"]);
+    assert_eq!(first.target, Some(day("2025-11-29")));
+    assert_eq!(first.progress.map(|p| (p.done, p.total)), Some((1, 2)));
+    let texts: Vec<&str> = first.dependencies.iter().map(|d| d.text.as_str()).collect();
+    assert_eq!(texts, ["T0.9", "Legal sign-off"]);
+    assert!(first.description.contains("agree the rules"));
+    assert!(first.description.contains("- Depends on: T0.9"), "nested bullets join the description");
+    let second = &roadmap.milestones[1];
+    assert!(second.description.contains("More prose here"), "the whole text stays");
+    let third = &roadmap.milestones[2];
+    assert_eq!(third.target, Some(day("2026-02-01")));
+    assert_eq!(third.dependencies[0].milestone.as_deref(), Some("T1.1"));
+    assert!(warned(&roadmap, "'T0.9' of 'T1.1' looks like an id"));
+}
+
+#[test]
+fn long_titles_are_cut_at_a_word() {
+    let long = "word ".repeat(40);
+    let roadmap = read_one("plan.md", &format!("- [ ] {long}\n"), TODAY);
+    let title = &only(&roadmap).title;
+    assert!(title.chars().count() <= 81 && title.ends_with('…'), "{title}");
+}
+
+// ---- table headers (§1.1) ----
+
+#[test]
+fn header_synonyms() {
+    let check = |title: &str, field: &str, cell: &str, probe: &dyn Fn(&Milestone) -> bool| {
+        let text = format!("| {title} | {field} |\n| --- | --- |\n| Thing | {cell} |\n");
+        let roadmap = read_one("plan.md", &text, TODAY);
+        assert_eq!(roadmap.milestones.len(), 1, "{title} | {field}");
+        assert!(probe(&roadmap.milestones[0]), "{title} | {field}: {:?}", roadmap.milestones[0]);
+    };
+    let has_target = |m: &Milestone| m.target == Some(day("2026-03-01"));
+    for word in ["Milestone", "Initiative", "Deliverable", "Task", "Item", "Work item", "Feature", "Epic", "Goal", "Objective", "Title", "Name", "Activity", "Phase"] {
+        check(word, "Target", "2026-03-01", &has_target);
+    }
+    for word in ["Target", "Target date", "Due", "Due (UTC)", "Deadline", "Date", "ETA", "End", "Finish", "When"] {
+        check("Milestone", word, "2026-03-01", &has_target);
+    }
+    let has_owner = |m: &Milestone| m.owners == ["Platform"];
+    for word in ["Owner", "Owners", "Owner(s)", "Team", "Assignee", "Assigned", "Assigned to", "Responsible", "DRI", "Lead"] {
+        check("Milestone", word, "Platform", &has_owner);
+    }
+    let is_done = |m: &Milestone| m.state == State::Done;
+    for word in ["Status", "State", "Progress"] {
+        check("Milestone", word, "Done", &is_done);
+    }
+    let has_dependency = |m: &Milestone| m.dependencies.len() == 1 && m.dependencies[0].text == "Vendor contract";
+    for word in ["Dependencies", "Dependency", "Depends on", "Blocked by", "Prerequisites", "Requires", "Needs", "After"] {
+        check("Milestone", word, "Vendor contract", &has_dependency);
+    }
+    check("Milestone", "Start date", "2026-02-01", &|m| m.start == Some(day("2026-02-01")) && m.target.is_none());
+    check("Thing", "Target", "2026-03-01", &|m| m.title == "Thing" && has_target(m));
+}
+
+#[test]
+fn row_numbers_are_not_ids_but_id_columns_are() {
+    let numbered = "| # | Milestone | Target |\n| --- | --- | --- |\n| 1 | Alpha | 2026-03-01 |\n| 2 | Beta | 2026-03-02 |\n";
+    let ids: Vec<String> = read_one("plan.md", numbered, TODAY).milestones.into_iter().map(|m| m.id).collect();
+    assert_eq!(ids, ["plan/alpha", "plan/beta"]);
+    let declared = "| # | Milestone | Target |\n| --- | --- | --- |\n| W2-M1 | Alpha | 2026-03-01 |\n| W2-M2 | Beta | 2026-03-02 |\n";
+    let ids: Vec<String> = read_one("plan.md", declared, TODAY).milestones.into_iter().map(|m| m.id).collect();
+    assert_eq!(ids, ["W2-M1", "W2-M2"]);
+    let in_title = "| Milestone | Target |\n| --- | --- |\n| T3.2 OpenLineage + Marquez | 2026-03-01 |\n| S3 bucket policy | 2026-03-01 |\n";
+    let roadmap = read_one("plan.md", in_title, TODAY);
+    assert_eq!((roadmap.milestones[0].id.as_str(), roadmap.milestones[0].title.as_str()), ("T3.2", "OpenLineage + Marquez"));
+    assert_eq!(roadmap.milestones[1].id, "plan/s3-bucket-policy", "S3 is a word, not an id");
+}
+
+#[test]
+fn non_roadmap_tables_yield_nothing() {
+    for header in [
+        "| Component | Backstage kind | File | Description |",
+        "| Team | Channel | Escalation |",
+        "| Dependency | Version | Owner | Lifecycle |",
+        "| Risk | Likelihood | Impact |",
+        "| Meeting | Cadence | Attendees |",
+    ] {
+        let columns = header.matches('|').count() - 1;
+        let text = format!("{header}\n|{}\n|{}\n", " --- |".repeat(columns), " x |".repeat(columns));
+        let roadmap = read_one("plan.md", &text, TODAY);
+        assert!(roadmap.milestones.is_empty(), "{header}");
+    }
+}
+
+// ---- dependencies (§2.4) ----
+
+#[test]
+fn dependency_resolution() {
+    let plan = "| ID | Milestone | Target | Depends on |\n| --- | --- | --- | --- |\n\
+| A-1 | Migrate recurring billing | 2026-03-01 | None |\n\
+| A-2 | Wallet beta | 2026-03-02 | a-1 |\n\
+| A-3 | Wallet GA | 2026-03-03 | Wallet beta; n/a |\n\
+| A-4 | Retire PSP | 2026-03-04 | recurring billing, - |\n\
+| A-5 | Cutover | 2026-03-05 | Migrate, Identity provider contract |\n\
+| A-6 | Launch | 2026-03-06 | SSO for the portal + B-1 |\n\
+| A-7 | Review | 2026-03-07 | Wallet |\n";
+    let other = "milestones:\n  - id: B-1\n    title: SSO for the portal\n    target: 2026-02-01\n";
+    let roadmap = read_many(&[("plan.md", plan), ("other.yaml", other)], &ReadOptions::new(day(TODAY)));
+    let resolved = |id: &str| -> Vec<(String, Option<String>)> {
+        let m = roadmap.milestones.iter().find(|m| m.id == id).expect("milestone");
+        m.dependencies.iter().map(|d| (d.text.clone(), d.milestone.clone())).collect()
+    };
+    let pair = |text: &str, id: Option<&str>| (text.to_string(), id.map(str::to_string));
+    assert_eq!(resolved("A-1"), [], "None is no dependency");
+    assert_eq!(resolved("A-2"), [pair("a-1", Some("A-1"))], "ids, case-insensitively");
+    assert_eq!(resolved("A-3"), [pair("Wallet beta", Some("A-2"))], "title; n/a dropped");
+    assert_eq!(resolved("A-4"), [pair("recurring billing", Some("A-1"))], "containment");
+    assert_eq!(resolved("A-5"), [pair("Migrate", Some("A-1")), pair("Identity provider contract", None)], "prefix; external");
+    assert_eq!(resolved("A-6"), [pair("SSO for the portal", Some("B-1")), pair("B-1", Some("B-1"))], "other documents");
+    assert_eq!(resolved("A-7"), [pair("Wallet", None)], "ambiguous stays external");
+    assert!(warned(&roadmap, "'Wallet' of 'A-7' matches several milestones"));
+    let b1 = roadmap.milestones.iter().find(|m| m.id == "B-1").expect("B-1");
+    assert_eq!(b1.dependents, ["A-6"]);
+}
+
+#[test]
+fn cycles_are_reported_and_do_not_block_forever() {
+    let text = "milestones:\n  - id: x\n    title: X\n    status: blocked\n    depends_on: [y]\n  - id: y\n    title: Y\n    depends_on: [x]\n  - id: z\n    title: Z\n    target: 2026-05-01\n    depends_on: [y]\n";
+    let roadmap = read_one("loop.yaml", text, TODAY);
+    let statuses: Vec<Status> = roadmap.milestones.iter().map(|m| m.status).collect();
+    assert_eq!(statuses, [Status::Blocked, Status::Blocked, Status::Blocked]);
+    assert!(warned(&roadmap, "dependency cycle: x → y → x"));
+}
+
+#[test]
+fn schedule_conflicts_are_reported() {
+    let text = "milestones:\n  - id: early\n    title: Early\n    target: 2026-02-01\n    depends_on: [late]\n  - id: late\n    title: Late\n    target: 2026-03-01\n";
+    let roadmap = read_one("plan.yaml", text, TODAY);
+    assert!(warned(&roadmap, "schedule conflict: 'early' is due 2026-02-01 but depends on 'late'"));
+}
+
+#[test]
+fn done_dependencies_do_not_block() {
+    let text = "milestones:\n  - id: a\n    title: A\n    status: done\n  - id: b\n    title: B\n    target: 2026-05-01\n    depends_on: [a]\n";
+    let roadmap = read_one("plan.yaml", text, TODAY);
+    assert_eq!(roadmap.milestones[1].status, Status::OnTrack);
+}
+
+// ---- ids (§5) ----
+
+#[test]
+fn ids_are_slugged_from_the_document_stem_and_made_unique() {
+    let text = "milestones:\n  - title: Cost dashboards per team!\n  - title: Cost dashboards per team\n";
+    let roadmap = read_one("docs/platform.roadmap.yaml", text, TODAY);
+    let ids: Vec<&str> = roadmap.milestones.iter().map(|m| m.id.as_str()).collect();
+    assert_eq!(ids, ["platform/cost-dashboards-per-team", "platform/cost-dashboards-per-team-2"]);
+    assert!(warned(&roadmap, "duplicate id 'platform/cost-dashboards-per-team'"));
+    // Stable across reads.
+    assert_eq!(read_one("docs/platform.roadmap.yaml", text, TODAY).milestones, roadmap.milestones);
+}
+
+#[test]
+fn description_html_is_sanitised() {
+    let text = "milestones:\n  - title: T\n    description: \"Hi <script>alert(1)</script> [x](javascript:alert(1)) **bold**\"\n";
+    let roadmap = read_one("plan.yaml", text, TODAY);
+    let html = &only(&roadmap).description_html;
+    assert!(html.contains("<strong>bold</strong>"), "{html}");
+    assert!(!html.contains("<script") && !html.contains("javascript:"), "{html}");
+}
+
+#[test]
+fn yaml_files_without_roadmap_shape_are_ignored_quietly() {
+    let roadmap = read_one("config.yaml", "name: thing\nitems: [1, 2]\n", TODAY);
+    assert!(roadmap.milestones.is_empty() && roadmap.diagnostics.is_empty());
+}
+
+#[test]
+fn statuses_follow_today() {
+    let text = "| Milestone | Target |\n| --- | --- |\n| Thing | 2026-02-03 |\n";
+    let status = |today: &str| only(&read_one("plan.md", text, today)).status;
+    assert_eq!(status("2026-01-01"), Status::OnTrack);
+    assert_eq!(status("2026-01-20"), Status::DueSoon);
+    assert_eq!(status("2026-02-03"), Status::DueSoon);
+    assert_eq!(status("2026-02-04"), Status::Overdue);
+    let _: Option<NaiveDate> = None;
+}
