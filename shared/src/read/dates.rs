@@ -65,6 +65,11 @@ const MONTHS: [&str; 12] = [
 /// Reads a target/start text. Markup, a leading `by`/`due`/`~` and trailing
 /// punctuation are ignored.
 pub(crate) fn read_date(text: &str, base: DateBase) -> DateRead {
+    read_date_with(text, base, true)
+}
+
+/// `trailing`: whether a full date may be followed by more (a time, a range).
+fn read_date_with(text: &str, base: DateBase, trailing: bool) -> DateRead {
     let cleaned = clean(text);
     let lower = cleaned.to_lowercase();
     if PLACEHOLDERS.contains(&lower.as_str()) || (lower.starts_with('[') && lower.ends_with(']')) {
@@ -83,6 +88,9 @@ pub(crate) fn read_date(text: &str, base: DateBase) -> DateRead {
         };
     }
     let tokens = tokenize(&lower);
+    if !trailing && tokens.len() > 3 {
+        return DateRead::NotADate;
+    }
     match_tokens(&tokens, base.anchor)
 }
 
@@ -114,7 +122,7 @@ pub(crate) fn read_date_prefix(text: &str, anchor: NaiveDate) -> Option<(DateRea
     };
     for &end in ends.iter().rev() {
         let candidate = text[..end].trim_end_matches([',', '.', ';', ')', ':']);
-        match read_date(candidate, base) {
+        match read_date_with(candidate, base, false) {
             found @ (DateRead::Date(..) | DateRead::Impossible) => {
                 return Some((found, candidate.len()));
             }
@@ -137,7 +145,11 @@ fn clean(text: &str) -> String {
     for prefix in [
         "by ", "due ", "target ", "approx. ", "approx ", "ca. ", "end of ", "eo ",
     ] {
-        if out.len() > prefix.len() && out[..prefix.len()].eq_ignore_ascii_case(prefix) {
+        if out.len() > prefix.len()
+            && out
+                .get(..prefix.len())
+                .is_some_and(|head| head.eq_ignore_ascii_case(prefix))
+        {
             out = out[prefix.len()..].trim().to_string();
         }
     }

@@ -530,7 +530,10 @@ impl Context<'_> {
                 "is responsible for ",
                 "are responsible for ",
             ] {
-                if rest.len() >= prefix.len() && rest[..prefix.len()].eq_ignore_ascii_case(prefix) {
+                if rest
+                    .get(..prefix.len())
+                    .is_some_and(|head| head.eq_ignore_ascii_case(prefix))
+                {
                     rest = rest[prefix.len()..].trim_start();
                 }
             }

@@ -60,7 +60,10 @@ fn strip_roles(text: &str) -> String {
 pub(crate) fn split_owners(text: &str, known: &KnownTeams) -> Vec<String> {
     let mut owners = Vec::new();
     let whole = strip_roles(text);
-    if known.contains(&whole) && !whole.is_empty() {
+    if NO_OWNER.contains(&whole.to_ascii_lowercase().as_str()) {
+        return Vec::new();
+    }
+    if known.contains(&whole) {
         return vec![whole];
     }
     for part in split_list(text, false) {

@@ -83,7 +83,10 @@ pub(crate) fn split_list(text: &str, slash: bool) -> Vec<String> {
         let split_here = depth == 0
             && (matches!(ch, ',' | ';' | '+' | '\n')
                 || (slash && ch == '/')
-                || (ch == ' ' && rest.len() >= 5 && rest[..5].eq_ignore_ascii_case(" and ")));
+                || (ch == ' '
+                    && rest
+                        .get(..5)
+                        .is_some_and(|prefix| prefix.eq_ignore_ascii_case(" and "))));
         if split_here {
             parts.push(std::mem::take(&mut current));
             rest = if ch == ' ' { &rest[5..] } else { &rest[len..] };
