@@ -3,13 +3,15 @@
 # tool is checked at its pinned version first and installed only when missing.
 #
 #   scripts/install-tools.sh            # build tools (wasm target, trunk, wasm-bindgen, wasm-opt)
-#   scripts/install-tools.sh --browser  # ... and Chromium + ChromeDriver for browser tests
-#   scripts/install-tools.sh --bench    # ... and wrk, nginx, hyperfine, GNU time for benchmarks
+#   scripts/install-tools.sh --browser  # ... and Chromium + ChromeDriver + axe-core for browser tests
+#   scripts/install-tools.sh --bench    # ... and wrk, nginx, hyperfine, GNU time, playwright-core for benchmarks
 set -euo pipefail
 
 TRUNK_VERSION=0.21.14
 WASM_BINDGEN_VERSION=0.2.130
 BINARYEN_VERSION=132.0.0
+AXE_CORE_VERSION=4.14.1
+PLAYWRIGHT_CORE_VERSION=1.65.1
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 tools="$root/.tools"
@@ -43,10 +45,33 @@ if [ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen $WASM_BIND
   cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
 fi
 
+# The version of an npm package installed in .tools/, or nothing.
+npm_version() {
+  node -p "require('$tools/node_modules/$1/package.json').version" 2>/dev/null || true
+}
+
+# npm packages: each wanted one is checked at its pinned version; when any is
+# missing, all wanted ones are installed in one command with --save-exact, so
+# .tools/package.json lists them (npm prunes whatever it does not list).
+npm_wanted=("binaryen@$BINARYEN_VERSION")
+npm_missing=()
 # Debian's binaryen is too old for current wasm-bindgen output; take npm's pinned build.
 if [ "$("$tools/node_modules/.bin/wasm-opt" --version 2>/dev/null | awk '{print $3}')" != "${BINARYEN_VERSION%%.*}" ]; then
-  say "installing binaryen $BINARYEN_VERSION (wasm-opt) into .tools/"
-  npm install --prefix "$tools" --no-save --no-audit --no-fund "binaryen@$BINARYEN_VERSION" >&2
+  npm_missing+=("binaryen $BINARYEN_VERSION (wasm-opt)")
+fi
+# axe-core: the accessibility rules the browser test injects into the page.
+if [ "$want_browser" = 1 ]; then
+  npm_wanted+=("axe-core@$AXE_CORE_VERSION")
+  [ "$(npm_version axe-core)" = "$AXE_CORE_VERSION" ] || npm_missing+=("axe-core $AXE_CORE_VERSION")
+fi
+# playwright-core (no bundled browser; it drives /usr/bin/chromium) for bench-frontend.sh.
+if [ "$want_bench" = 1 ]; then
+  npm_wanted+=("playwright-core@$PLAYWRIGHT_CORE_VERSION")
+  [ "$(npm_version playwright-core)" = "$PLAYWRIGHT_CORE_VERSION" ] || npm_missing+=("playwright-core $PLAYWRIGHT_CORE_VERSION")
+fi
+if [ ${#npm_missing[@]} -gt 0 ]; then
+  say "installing into .tools/: ${npm_missing[*]}"
+  npm install --prefix "$tools" --save-exact --no-audit --no-fund "${npm_wanted[@]}" >&2
 fi
 
 apt_install() {
