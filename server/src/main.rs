@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use anyhow::Context as _;
 use clap::Parser as _;
 use milepost_server::cli::{Cli, Command, ServeArgs, run_offline, serve_config};
-use milepost_server::{Server, shutdown_signal};
+use milepost_server::{ServeError, Server, shutdown_signal};
 use tracing_subscriber::EnvFilter;
 
 fn main() -> ExitCode {
@@ -44,10 +44,7 @@ fn serve(args: &ServeArgs) -> ExitCode {
         }
     };
     let result: anyhow::Result<()> = runtime.block_on(async {
-        let server = match Server::start(&config) {
-            Ok(server) => server,
-            Err(error) => return Err(anyhow::Error::new(error).context("cannot start")),
-        };
+        let server = Server::start(&config)?;
         let listener = tokio::net::TcpListener::bind(config.listen)
             .await
             .with_context(|| format!("cannot listen on {}", config.listen))?;
@@ -70,13 +67,12 @@ fn serve(args: &ServeArgs) -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            let missing_source = error.chain().any(|cause| {
-                cause
-                    .downcast_ref::<milepost_server::sources::SourceError>()
-                    .is_some()
-            });
             eprintln!("milepost: {error:#}");
             // A missing source is a mistake in the command: exit 2 like other CLI errors.
+            let missing_source = matches!(
+                error.downcast_ref::<ServeError>(),
+                Some(ServeError::Source(_))
+            );
             ExitCode::from(if missing_source { 2 } else { 1 })
         }
     }

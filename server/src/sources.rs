@@ -23,12 +23,12 @@ const SKIPPED_DIRS: [&str; 2] = ["target", "node_modules"];
 #[derive(Debug, thiserror::Error)]
 pub enum SourceError {
     /// The path given does not exist or cannot be read.
-    #[error("source '{path}' cannot be read: {source}")]
+    #[error("source '{path}' cannot be read: {error}")]
     Unreadable {
         /// The path as given.
         path: PathBuf,
-        /// The underlying error.
-        source: io::Error,
+        /// The underlying error (shown in the message, so not a `source`).
+        error: io::Error,
     },
     /// The path exists but is neither a directory nor a roadmap file.
     #[error("source '{0}' is not a directory or a .md/.yaml/.yml file")]
@@ -54,9 +54,9 @@ pub struct Root {
 impl Root {
     /// Describes a root; fails when it does not exist or is not a source.
     pub fn open(path: &Path, base_url: Option<String>) -> Result<Root, SourceError> {
-        let metadata = std::fs::metadata(path).map_err(|source| SourceError::Unreadable {
+        let metadata = std::fs::metadata(path).map_err(|error| SourceError::Unreadable {
             path: path.to_path_buf(),
-            source,
+            error,
         })?;
         let is_file = metadata.is_file();
         if is_file && !has_source_extension(path) {

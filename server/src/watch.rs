@@ -136,6 +136,10 @@ impl Library {
             }
         }
         let Some(metadata) = metadata else {
+            if self.roots[index].canonical.as_deref() == Some(path) {
+                // The root itself is gone; `check_roots` watches for its return.
+                self.present[index] = false;
+            }
             return changed;
         };
         let files = if metadata.is_dir() {
@@ -203,6 +207,17 @@ impl Library {
                     self.present[index] = true;
                     returned.push(index);
                     for file in self.roots[index].files() {
+                        changed |= self.refresh(index, &file);
+                    }
+                }
+                (true, true) if self.names.files_under(&canonical).is_empty() => {
+                    // Deleted and recreated between two checks: the old
+                    // watch died with the folder, so watch it again.
+                    let files = self.roots[index].files();
+                    if !files.is_empty() {
+                        returned.push(index);
+                    }
+                    for file in files {
                         changed |= self.refresh(index, &file);
                     }
                 }
@@ -277,25 +292,29 @@ pub fn watch(mut library: Library, state: AppState) -> std::io::Result<WatchHand
     state.publish(library.roadmap());
     let (sender, receiver) = mpsc::channel::<Message>();
     let events = sender.clone();
+    // Watches are in place before this returns: an edit made right after
+    // start-up is never missed.
+    let watcher = notify::recommended_watcher(move |event| {
+        let _ = events.send(Message::Event(event));
+    });
+    let mut watcher = match watcher {
+        Ok(mut watcher) => {
+            for root in library.roots() {
+                watch_root(&mut watcher, root);
+            }
+            Some(watcher)
+        }
+        Err(error) => {
+            tracing::warn!(%error, "file watching unavailable: edits need a restart");
+            None
+        }
+    };
     let runtime = tokio::runtime::Handle::try_current().ok();
     let thread = std::thread::Builder::new()
         .name("milepost-watch".to_string())
         .spawn(move || {
             let _guard = runtime.as_ref().map(|handle| handle.enter());
-            let watcher = notify::recommended_watcher(move |event| {
-                let _ = events.send(Message::Event(event));
-            });
-            let mut watcher = match watcher {
-                Ok(watcher) => watcher,
-                Err(error) => {
-                    tracing::warn!(%error, "file watching unavailable: edits need a restart");
-                    return;
-                }
-            };
-            for index in 0..library.roots().len() {
-                watch_root(&mut watcher, &library.roots()[index]);
-            }
-            run(&mut library, &mut watcher, &receiver, &state);
+            run(&mut library, watcher.as_mut(), &receiver, &state);
         })?;
     Ok(WatchHandle {
         stop: sender,
@@ -324,7 +343,7 @@ fn watch_root(watcher: &mut RecommendedWatcher, root: &Root) {
 
 fn run(
     library: &mut Library,
-    watcher: &mut RecommendedWatcher,
+    mut watcher: Option<&mut RecommendedWatcher>,
     receiver: &mpsc::Receiver<Message>,
     state: &AppState,
 ) {
@@ -360,7 +379,9 @@ fn run(
             let (returned, roots_changed) = library.check_roots();
             for index in returned {
                 tracing::info!(root = %library.roots()[index].path.display(), "source root is back");
-                watch_root(watcher, &library.roots()[index]);
+                if let Some(watcher) = watcher.as_deref_mut() {
+                    watch_root(watcher, &library.roots()[index]);
+                }
             }
             changed |= roots_changed;
             changed |= library.roll_date(local_today());

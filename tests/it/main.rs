@@ -1,6 +1,8 @@
 //! The one integration-test binary: each module below covers one area.
 
+mod cli;
 mod corpus;
+mod http;
 mod robustness;
 mod rules;
 mod support;

@@ -1,0 +1,304 @@
+//! The `milepost` binary as a user runs it: `export` (JSON and markdown),
+//! `check` (text and GitHub formats) and the exit codes 0, 1 and 2.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+
+use crate::support::examples_dir;
+
+/// The `milepost` binary, built once per test run with the same cargo and
+/// target directory as the tests themselves.
+fn milepost() -> Command {
+    static BINARY: OnceLock<PathBuf> = OnceLock::new();
+    let binary = BINARY.get_or_init(|| {
+        // The test executable lives in <target>/<profile>/deps/.
+        let exe = std::env::current_exe().unwrap_or_else(|error| panic!("no test path: {error}"));
+        let profile_dir = exe
+            .parent()
+            .and_then(|deps| deps.parent())
+            .unwrap_or_else(|| panic!("unexpected test path {}", exe.display()))
+            .to_path_buf();
+        let target_dir = profile_dir
+            .parent()
+            .unwrap_or_else(|| panic!("unexpected test path {}", exe.display()))
+            .to_path_buf();
+        let mut build = Command::new(env!("CARGO"));
+        build
+            .args([
+                "build",
+                "--quiet",
+                "-p",
+                "milepost-server",
+                "--bin",
+                "milepost",
+            ])
+            .arg("--target-dir")
+            .arg(&target_dir)
+            .current_dir(env!("CARGO_MANIFEST_DIR"));
+        if profile_dir
+            .file_name()
+            .is_some_and(|name| name == "release")
+        {
+            build.arg("--release");
+        }
+        let status = build
+            .status()
+            .unwrap_or_else(|error| panic!("cannot run cargo build: {error}"));
+        assert!(
+            status.success(),
+            "cargo build of the milepost binary failed"
+        );
+        profile_dir.join(format!("milepost{}", std::env::consts::EXE_SUFFIX))
+    });
+    let mut command = Command::new(binary);
+    command.current_dir(env!("CARGO_MANIFEST_DIR"));
+    // The tests' own environment must not configure the server under test.
+    for (key, _) in std::env::vars() {
+        if key.starts_with("MILEPOST_") {
+            command.env_remove(key);
+        }
+    }
+    command
+}
+
+fn run(args: &[&str]) -> Output {
+    milepost()
+        .args(args)
+        .output()
+        .unwrap_or_else(|error| panic!("cannot run milepost {args:?}: {error}"))
+}
+
+fn example(relative: &str) -> String {
+    examples_dir().join(relative).to_string_lossy().into_owned()
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[test]
+fn export_json_is_the_roadmap_contract() {
+    let output = run(&[
+        "export",
+        "--today",
+        "2025-11-20",
+        &example("backstage-mvp.md"),
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let roadmap: serde_json::Value = serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|error| panic!("export is not JSON: {error}\n{}", stdout(&output)));
+    assert_eq!(roadmap["today"], "2025-11-20");
+    let ids: Vec<&str> = roadmap["milestones"]
+        .as_array()
+        .map(|list| list.iter().filter_map(|m| m["id"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(
+        ids,
+        [
+            "backstage-mvp/bootstrap-script-ga",
+            "backstage-mvp/template-publishing",
+            "backstage-mvp/self-service-qa-gating",
+            "backstage-mvp/evidence-automation",
+        ]
+    );
+    assert_eq!(roadmap["documents"][0]["path"], "backstage-mvp.md");
+    assert_eq!(roadmap["milestones"][1]["status"], "due_soon");
+}
+
+#[test]
+fn export_reads_folders_recursively_and_today_changes_statuses() {
+    let output = run(&[
+        "export",
+        "--today",
+        "2025-12-10",
+        &example("backstage-mvp.md"),
+    ]);
+    let roadmap: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap_or_default();
+    assert_eq!(roadmap["milestones"][1]["status"], "overdue");
+
+    let output = run(&["export", "--today", "2026-01-20", &example("northwind")]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let roadmap: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap_or_default();
+    let paths: Vec<&str> = roadmap["documents"]
+        .as_array()
+        .map(|list| list.iter().filter_map(|d| d["path"].as_str()).collect())
+        .unwrap_or_default();
+    assert!(paths.contains(&"docs/payments/q1-plan.md"), "{paths:?}");
+    assert_eq!(roadmap["milestones"].as_array().map(Vec::len), Some(25));
+}
+
+#[test]
+fn export_exits_0_with_diagnostics_in_the_document() {
+    let output = run(&["export", "--today", "2026-01-20", &example("malformed")]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let roadmap: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap_or_default();
+    let errors = roadmap["diagnostics"]
+        .as_array()
+        .map(|list| list.iter().filter(|d| d["severity"] == "error").count())
+        .unwrap_or_default();
+    assert!(
+        errors > 0,
+        "expected error diagnostics in {}",
+        stdout(&output)
+    );
+}
+
+#[test]
+fn export_markdown_is_a_status_report() {
+    let output = run(&[
+        "export",
+        "--format",
+        "markdown",
+        "--today",
+        "2025-11-20",
+        &example("backstage-mvp.md"),
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let report = stdout(&output);
+    assert!(report.starts_with("# Roadmap status report"), "{report}");
+    assert!(report.contains("**2025-11-20**"));
+    assert!(report.contains("| Due soon | 1 |"), "{report}");
+    assert!(
+        report.contains("| Due soon | `backstage-mvp/template-publishing` | Template publishing |")
+    );
+    assert!(report.contains("in 2 days"), "{report}");
+    assert!(report.contains("## Diagnostics"));
+
+    let by_team = run(&[
+        "export",
+        "--format",
+        "markdown",
+        "--group-by",
+        "team",
+        "--today",
+        "2025-11-20",
+        &example("backstage-mvp.md"),
+    ]);
+    assert!(
+        stdout(&by_team).contains("## Compliance"),
+        "{}",
+        stdout(&by_team)
+    );
+}
+
+#[test]
+fn check_prints_diagnostics_and_exits_1_on_errors() {
+    let output = run(&["check", "--today", "2026-01-20", &example("malformed")]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let text = stdout(&output);
+    let line = text
+        .lines()
+        .find(|line| line.contains(": error: "))
+        .unwrap_or_else(|| panic!("no error line in {text}"));
+    // path:line: severity: message, with the path as given on the command line.
+    let (location, _) = line
+        .split_once(": error: ")
+        .unwrap_or_else(|| panic!("bad line {line}"));
+    let (path, number) = location
+        .rsplit_once(':')
+        .unwrap_or_else(|| panic!("no line number in {line}"));
+    assert!(path.starts_with(&example("malformed")), "{line}");
+    assert!(number.parse::<u32>().is_ok_and(|n| n >= 1), "{line}");
+}
+
+#[test]
+fn check_exits_0_when_there_is_no_error() {
+    let output = run(&[
+        "check",
+        "--today",
+        "2025-11-20",
+        &example("backstage-mvp.md"),
+    ]);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&output),
+        stderr(&output)
+    );
+    assert!(!stdout(&output).contains(": error: "));
+}
+
+#[test]
+fn check_github_format_prints_annotations() {
+    let output = run(&["check", "--format", "github", &example("malformed")]);
+    assert_eq!(output.status.code(), Some(1));
+    let text = stdout(&output);
+    assert!(
+        text.lines()
+            .any(|line| line.starts_with("::error file=") && line.contains(",line=")),
+        "{text}"
+    );
+    assert!(text.lines().all(|line| line.starts_with("::")), "{text}");
+}
+
+#[test]
+fn command_mistakes_exit_2_and_say_what_is_wrong() {
+    let missing = run(&["export", "no/such/roadmap.md"]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(
+        stderr(&missing).contains("no/such/roadmap.md"),
+        "{}",
+        stderr(&missing)
+    );
+    assert!(missing.stdout.is_empty());
+
+    let bad_date = run(&[
+        "export",
+        "--today",
+        "2025-13-01",
+        &example("backstage-mvp.md"),
+    ]);
+    assert_eq!(bad_date.status.code(), Some(2));
+    assert!(
+        stderr(&bad_date).contains("2025-13-01"),
+        "{}",
+        stderr(&bad_date)
+    );
+
+    let check_missing = run(&["check", "nowhere"]);
+    assert_eq!(check_missing.status.code(), Some(2));
+
+    let no_path = run(&["export"]);
+    assert_eq!(no_path.status.code(), Some(2));
+}
+
+#[test]
+fn serve_refuses_a_bad_config_or_a_missing_source_with_exit_2() {
+    let dir = tempfile::tempdir().unwrap_or_else(|error| panic!("tempdir: {error}"));
+    let config = dir.path().join("milepost.toml");
+    std::fs::write(&config, "listen = '127.0.0.1:0'\nsourcez = ['docs']\n")
+        .unwrap_or_else(|error| panic!("write: {error}"));
+    let output = run(&["serve", "--config", &config.to_string_lossy()]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(stderr(&output).contains("sourcez"), "{}", stderr(&output));
+
+    let output = run(&[
+        "serve",
+        "--listen",
+        "127.0.0.1:0",
+        "--source",
+        "no/such/dir",
+    ]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("no/such/dir"),
+        "{}",
+        stderr(&output)
+    );
+
+    let output = run(&[
+        "serve",
+        "--listen",
+        "not-an-address",
+        "--source",
+        &example("northwind"),
+    ]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(stderr(&output).contains("listen"), "{}", stderr(&output));
+}
