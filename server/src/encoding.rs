@@ -14,6 +14,8 @@ use axum::response::{IntoResponse, Response};
 /// Bodies smaller than this are sent as they are: compressing them costs more
 /// than it saves.
 const MIN_COMPRESS_LEN: usize = 1024;
+/// Bodies above this size are compressed at quicker settings.
+const LARGE_BODY: usize = 4 * 1024 * 1024;
 
 /// A content coding the server can send.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -130,6 +132,8 @@ pub struct Precompressed {
     brotli: OnceLock<Bytes>,
     /// Hash of the identity bytes, the stem of every ETag.
     tag: String,
+    /// The ETags of the identity, gzip and brotli forms, made once.
+    etags: [HeaderValue; 3],
     content_type: HeaderValue,
     cache_control: HeaderValue,
 }
@@ -140,7 +144,13 @@ impl Precompressed {
         let mut hasher = std::hash::DefaultHasher::new();
         identity.hash(&mut hasher);
         let tag = format!("{:016x}{:08x}", hasher.finish(), identity.len());
+        let etag = |suffix: &str| {
+            HeaderValue::from_str(&format!("\"{tag}{suffix}\""))
+                .unwrap_or_else(|_| HeaderValue::from_static("\"0\""))
+        };
+        let etags = [etag(""), etag("-gz"), etag("-br")];
         Precompressed {
+            etags,
             identity,
             gzip: OnceLock::new(),
             brotli: OnceLock::new(),
@@ -160,10 +170,14 @@ impl Precompressed {
         self.identity.len() >= MIN_COMPRESS_LEN
     }
 
-    /// Computes the gzip and brotli forms (slow for large bodies: call it off
-    /// the request path). Until it finishes, clients get identity.
+    /// Computes the gzip form, then the brotli form (slow for large bodies:
+    /// call it off the request path). Until each is ready, clients that
+    /// asked for it get the next best form.
     pub fn compress(&self) {
-        self.compress_with(9, 9);
+        // Brotli's higher qualities cost seconds on a multi-megabyte roadmap,
+        // and this runs again after every edit: large bodies get a quicker one.
+        let brotli_quality = if self.identity.len() > LARGE_BODY { 5 } else { 9 };
+        self.compress_with(6, brotli_quality);
     }
 
     /// Like [`Precompressed::compress`] at chosen levels (lower is faster).
@@ -191,11 +205,11 @@ impl Precompressed {
         }
     }
 
-    fn etag(&self, coding: Coding) -> String {
+    fn etag(&self, coding: Coding) -> &HeaderValue {
         match coding {
-            Coding::Brotli => format!("\"{}-br\"", self.tag),
-            Coding::Gzip => format!("\"{}-gz\"", self.tag),
-            Coding::Identity => format!("\"{}\"", self.tag),
+            Coding::Identity => &self.etags[0],
+            Coding::Gzip => &self.etags[1],
+            Coding::Brotli => &self.etags[2],
         }
     }
 
@@ -232,8 +246,7 @@ impl Precompressed {
         } else {
             Coding::Identity
         };
-        let etag = HeaderValue::from_str(&self.etag(coding))
-            .unwrap_or_else(|_| HeaderValue::from_static("\"0\""));
+        let etag = self.etag(coding).clone();
         let mut headers = HeaderMap::with_capacity(6);
         headers.insert(header::ETAG, etag);
         headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));

@@ -509,10 +509,14 @@ async fn health_show() -> impl IntoResponse {
 /// `GET /readyz`: sources have been read at least once.
 async fn ready_show(State(state): State<AppState>) -> Result<impl IntoResponse, AppError> {
     if state.is_ready() {
-        let revision = state.snapshot().roadmap.revision;
-        Ok(axum::Json(
-            serde_json::json!({ "status": "ready", "revision": revision }),
-        ))
+        let snapshot = state.snapshot();
+        // `compressed` tells benchmarks and probes that gzip/br forms of the
+        // current revision are ready.
+        Ok(axum::Json(serde_json::json!({
+            "status": "ready",
+            "revision": snapshot.roadmap.revision,
+            "compressed": snapshot.full.is_compressed(),
+        })))
     } else {
         Err(AppError::Unavailable(
             "sources have not been read yet".to_string(),

@@ -302,3 +302,25 @@ fn serve_refuses_a_bad_config_or_a_missing_source_with_exit_2() {
     assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
     assert!(stderr(&output).contains("listen"), "{}", stderr(&output));
 }
+
+#[test]
+fn the_example_config_file_is_valid_and_points_at_the_examples() {
+    use milepost_server::config::{FileConfig, Overrides, ServeConfig};
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../milepost.example.toml");
+    let file = FileConfig::load(&path).unwrap_or_else(|error| panic!("{error}"));
+    let config = ServeConfig::resolve(Overrides::default(), file, path.parent())
+        .unwrap_or_else(|error| panic!("{error}"));
+    assert_eq!(config.sources.len(), 2);
+    assert!(
+        config.sources.iter().all(|source| source.path.exists()),
+        "{:?}",
+        config.sources
+    );
+    assert!(
+        config
+            .sources
+            .iter()
+            .all(|source| source.source_url.is_some())
+    );
+    assert!(config.frame_ancestors.contains(&"'self'".to_string()));
+}

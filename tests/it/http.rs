@@ -1096,8 +1096,11 @@ async fn an_edit_reloads_and_sends_one_event() {
         })
         .await;
     assert_eq!(roadmap.documents.len(), 1);
-    drop(events);
+    // Shutdown does not wait for open event streams: it ends them.
     server.stop().await;
+    let mut rest = Vec::new();
+    let ended = tokio::time::timeout(PATIENCE, events.read_to_end(&mut rest)).await;
+    assert!(ended.is_ok(), "the event stream stayed open after shutdown");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
