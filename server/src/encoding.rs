@@ -176,7 +176,11 @@ impl Precompressed {
     pub fn compress(&self) {
         // Brotli's higher qualities cost seconds on a multi-megabyte roadmap,
         // and this runs again after every edit: large bodies get a quicker one.
-        let brotli_quality = if self.identity.len() > LARGE_BODY { 5 } else { 9 };
+        let brotli_quality = if self.identity.len() > LARGE_BODY {
+            5
+        } else {
+            9
+        };
         self.compress_with(6, brotli_quality);
     }
 
