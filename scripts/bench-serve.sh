@@ -76,8 +76,6 @@ ready=$(date +%s.%N)
 awk -v s="$started" -v e="$ready" 'BEGIN { printf "ready after %.2f s\n", e - s }'
 
 memory() { grep -E '^(VmRSS|VmHWM)' "/proc/$milepost_pid/status" | tr -s ' \t' ' ' | paste -sd' ' -; }
-memory_loaded=$(memory)
-echo "memory with $docs documents loaded: $memory_loaded"
 
 say "fetching the response bodies nginx will serve"
 www=$work/www
@@ -85,8 +83,13 @@ mkdir -p "$www/files"
 fetch() { # name query
   local name=$1 url=$base/api/roadmap${2:+?$2}
   curl -sf -o "$www/files/$name.json" "$url"
-  # The bytes milepost sends for gzip, so both servers send the very same body.
-  curl -sf -H 'Accept-Encoding: gzip' -D "$work/$name.headers" -o "$www/files/$name.json.gz" "$url"
+  # The bytes milepost sends for gzip, so both servers send the very same body. The
+  # server may still be compressing a new revision, answering identity meanwhile.
+  for _ in $(seq 120); do
+    curl -sf -H 'Accept-Encoding: gzip' -D "$work/$name.headers" -o "$www/files/$name.json.gz" "$url"
+    grep -qi '^content-encoding: *gzip' "$work/$name.headers" && break
+    sleep 0.5
+  done
   if grep -qi '^content-encoding: *gzip' "$work/$name.headers"; then
     gzip -dc "$www/files/$name.json.gz" | cmp -s - "$www/files/$name.json" ||
       die "$name: milepost's gzip body does not match its identity body"
@@ -98,7 +101,10 @@ fetch() { # name query
     "$(wc -c <"$www/files/$name.json")" "$(wc -c <"$www/files/$name.json.gz")"
 }
 fetch roadmap ""
+awk -v s="$started" -v e="$(date +%s.%N)" 'BEGIN { printf "gzip body of /api/roadmap available %.2f s after start\n", e - s }'
 fetch entity "$entity_query"
+memory_loaded=$(memory)
+echo "milepost memory with $docs documents loaded and responses compressed: $memory_loaded"
 
 say "starting nginx on 127.0.0.1:$nginx_port"
 mkdir -p "$work/nginx"
@@ -199,7 +205,7 @@ median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]
 column_of() { awk -F'\t' -v e="$1" -v s="$2" -v c="$3" '$2 == e && $3 == s { print $c }' "$results"; }
 
 say "sse: save a document, wait for the /api/events event ($edits edits)"
-sse_file=$(find "$work/corpus" -name '*.md' | sort | head -n 1)
+sse_file=$work/corpus/team-0/roadmap-0.md
 target/release/sse-latency "127.0.0.1:$milepost_port" "$sse_file" "$edits" | tee "$work/sse.txt" | tail -n 1
 
 memory_end=$(memory)
