@@ -1,9 +1,7 @@
 //! The corpus in `examples/`: JSON snapshots of every file and tree, and the
 //! facts of EXPECTED.md asserted one by one.
 
-use milepost_shared::{
-    Milestone, OwnerSource, Precision, Roadmap, Severity, State, Status,
-};
+use milepost_shared::{Milestone, OwnerSource, Precision, Roadmap, Severity, State, Status};
 
 use crate::support::{day, examples_dir, load_file, load_tree, read_files};
 
@@ -39,7 +37,11 @@ fn by_title<'a>(roadmap: &'a Roadmap, needle: &str) -> &'a Milestone {
 }
 
 fn dependency_ids(milestone: &Milestone) -> Vec<Option<&str>> {
-    milestone.dependencies.iter().map(|d| d.milestone.as_deref()).collect()
+    milestone
+        .dependencies
+        .iter()
+        .map(|d| d.milestone.as_deref())
+        .collect()
 }
 
 fn diagnostics_of<'a>(roadmap: &'a Roadmap, path: &str) -> Vec<(u32, Severity, &'a str)> {
@@ -83,12 +85,48 @@ fn snapshot_malformed() {
 fn backstage_mvp_gives_exactly_the_four_roadmap_rows() {
     let roadmap = backstage("2025-11-20");
     let expected = [
-        ("backstage-mvp/bootstrap-script-ga", "Bootstrap script GA", "2025-11-15", State::Done, Status::Done, 33, vec!["Secrets management decision", "uv global cache"]),
-        ("backstage-mvp/template-publishing", "Template publishing", "2025-11-22", State::Planned, Status::DueSoon, 34, vec!["Backstage admin access", "TechDocs pipeline credentials"]),
-        ("backstage-mvp/self-service-qa-gating", "Self-service QA gating", "2025-12-06", State::Planned, Status::OnTrack, 35, vec!["CI workflows finalised in repo"]),
-        ("backstage-mvp/evidence-automation", "Evidence automation", "2025-12-20", State::Planned, Status::OnTrack, 36, vec!["POPIA automation", "object storage endpoint"]),
+        (
+            "backstage-mvp/bootstrap-script-ga",
+            "Bootstrap script GA",
+            "2025-11-15",
+            State::Done,
+            Status::Done,
+            33,
+            vec!["Secrets management decision", "uv global cache"],
+        ),
+        (
+            "backstage-mvp/template-publishing",
+            "Template publishing",
+            "2025-11-22",
+            State::Planned,
+            Status::DueSoon,
+            34,
+            vec!["Backstage admin access", "TechDocs pipeline credentials"],
+        ),
+        (
+            "backstage-mvp/self-service-qa-gating",
+            "Self-service QA gating",
+            "2025-12-06",
+            State::Planned,
+            Status::OnTrack,
+            35,
+            vec!["CI workflows finalised in repo"],
+        ),
+        (
+            "backstage-mvp/evidence-automation",
+            "Evidence automation",
+            "2025-12-20",
+            State::Planned,
+            Status::OnTrack,
+            36,
+            vec!["POPIA automation", "object storage endpoint"],
+        ),
     ];
-    assert_eq!(roadmap.milestones.len(), 4, "only the Automation roadmap table yields milestones");
+    assert_eq!(
+        roadmap.milestones.len(),
+        4,
+        "only the Automation roadmap table yields milestones"
+    );
     for (milestone, (id, title, target, state, status, line, dependencies)) in
         roadmap.milestones.iter().zip(expected)
     {
@@ -100,30 +138,56 @@ fn backstage_mvp_gives_exactly_the_four_roadmap_rows() {
         assert_eq!(milestone.state, state, "{id}");
         assert_eq!(milestone.status, status, "{id}");
         assert_eq!(milestone.line, line, "{id}");
-        assert_eq!(milestone.section.as_deref(), Some("Automation roadmap"), "{id}");
+        assert_eq!(
+            milestone.section.as_deref(),
+            Some("Automation roadmap"),
+            "{id}"
+        );
         assert_eq!(milestone.document, "backstage-mvp.md");
-        let texts: Vec<&str> = milestone.dependencies.iter().map(|d| d.text.as_str()).collect();
+        let texts: Vec<&str> = milestone
+            .dependencies
+            .iter()
+            .map(|d| d.text.as_str())
+            .collect();
         assert_eq!(texts, dependencies, "{id}");
-        assert!(milestone.dependencies.iter().all(|d| d.milestone.is_none()), "{id}: all external");
+        assert!(
+            milestone.dependencies.iter().all(|d| d.milestone.is_none()),
+            "{id}: all external"
+        );
         assert_eq!(milestone.owner_source, OwnerSource::Section, "{id}");
         assert!(!milestone.owners.is_empty(), "{id}");
     }
     let bootstrap = milestone(&roadmap, "backstage-mvp/bootstrap-script-ga");
-    assert!(bootstrap.description.starts_with("✅ `ops/idp/bootstrap.py` seeds"));
-    assert!(bootstrap.description_html.contains("<code>ops/idp/bootstrap.py</code>"));
-    assert!(milestone(&roadmap, "backstage-mvp/template-publishing")
-        .owners
-        .contains(&"Platform Engineering".to_string()));
-    assert!(milestone(&roadmap, "backstage-mvp/evidence-automation")
-        .owners
-        .contains(&"Compliance".to_string()));
+    assert!(
+        bootstrap
+            .description
+            .starts_with("✅ `ops/idp/bootstrap.py` seeds")
+    );
+    assert!(
+        bootstrap
+            .description_html
+            .contains("<code>ops/idp/bootstrap.py</code>")
+    );
+    assert!(
+        milestone(&roadmap, "backstage-mvp/template-publishing")
+            .owners
+            .contains(&"Platform Engineering".to_string())
+    );
+    assert!(
+        milestone(&roadmap, "backstage-mvp/evidence-automation")
+            .owners
+            .contains(&"Compliance".to_string())
+    );
 }
 
 #[test]
 fn backstage_mvp_teams_and_document() {
     let roadmap = backstage("2025-11-20");
     let names: Vec<&str> = roadmap.teams.iter().map(|t| t.name.as_str()).collect();
-    assert_eq!(names, ["Platform Engineering", "Docs", "Security", "Compliance"]);
+    assert_eq!(
+        names,
+        ["Platform Engineering", "Docs", "Security", "Compliance"]
+    );
     assert_eq!(
         roadmap.teams[0].responsibilities,
         ["Backstage catalog & templates, coordinates upgrades."]
@@ -131,10 +195,17 @@ fn backstage_mvp_teams_and_document() {
     for team in &roadmap.teams {
         assert_eq!(team.responsibilities.len(), 1, "{}", team.name);
     }
-    assert!(roadmap.teams[0].milestones.contains(&"backstage-mvp/template-publishing".to_string()));
+    assert!(
+        roadmap.teams[0]
+            .milestones
+            .contains(&"backstage-mvp/template-publishing".to_string())
+    );
     let document = &roadmap.documents[0];
     assert_eq!(roadmap.documents.len(), 1);
-    assert_eq!(document.title, "Backstage MVP and internal developer platform enablement");
+    assert_eq!(
+        document.title,
+        "Backstage MVP and internal developer platform enablement"
+    );
     assert_eq!(
         document.summary.as_deref(),
         Some("Minimal Backstage footprint, catalog entries, and TechDocs integration for Hotpass.")
@@ -142,7 +213,10 @@ fn backstage_mvp_teams_and_document() {
     assert_eq!(document.last_updated, Some(day("2025-11-02")));
     assert_eq!(roadmap.today, Some(day("2025-11-20")));
     assert!(
-        roadmap.diagnostics.iter().all(|d| d.severity != Severity::Error),
+        roadmap
+            .diagnostics
+            .iter()
+            .all(|d| d.severity != Severity::Error),
         "{:?}",
         roadmap.diagnostics
     );
@@ -151,8 +225,11 @@ fn backstage_mvp_teams_and_document() {
 #[test]
 fn backstage_mvp_three_weeks_later_two_are_overdue() {
     let roadmap = backstage("2025-12-10");
-    let statuses: Vec<(&str, Status)> =
-        roadmap.milestones.iter().map(|m| (m.id.as_str(), m.status)).collect();
+    let statuses: Vec<(&str, Status)> = roadmap
+        .milestones
+        .iter()
+        .map(|m| (m.id.as_str(), m.status))
+        .collect();
     assert_eq!(
         statuses,
         [
@@ -169,7 +246,13 @@ fn backstage_mvp_three_weeks_later_two_are_overdue() {
 #[test]
 fn northwind_has_25_milestones_and_29_with_the_seed() {
     let roadmap = northwind();
-    let per_document = |path: &str| roadmap.milestones.iter().filter(|m| m.document == path).count();
+    let per_document = |path: &str| {
+        roadmap
+            .milestones
+            .iter()
+            .filter(|m| m.document == path)
+            .count()
+    };
     assert_eq!(per_document("docs/payments/q1-plan.md"), 8);
     assert_eq!(per_document("docs/platform/next-steps.md"), 7);
     assert_eq!(per_document("docs/platform/platform.roadmap.yaml"), 3);
@@ -190,18 +273,93 @@ fn northwind_payments_plan() {
         .iter()
         .find(|d| d.path == "docs/payments/q1-plan.md")
         .expect("payments document");
-    assert_eq!(document.entity.as_deref(), Some("component:default/payments-gateway"));
+    assert_eq!(
+        document.entity.as_deref(),
+        Some("component:default/payments-gateway")
+    );
     assert_eq!(document.owners, ["group:default/payments-team"]);
-    type Row<'a> = (&'a str, &'a [&'a str], Option<&'a str>, Precision, State, Status, &'a [&'a str]);
+    type Row<'a> = (
+        &'a str,
+        &'a [&'a str],
+        Option<&'a str>,
+        Precision,
+        State,
+        Status,
+        &'a [&'a str],
+    );
     let rows: [Row<'_>; 8] = [
-        ("PAY-1", &["Payments"], Some("2026-01-16"), Precision::Day, State::Done, Status::Done, &[]),
-        ("PAY-2", &["Mobile", "Payments"], Some("2026-01-30"), Precision::Day, State::InProgress, Status::DueSoon, &["PAY-1"]),
-        ("PAY-3", &["Procurement"], Some("2026-01-31"), Precision::Month, State::Blocked, Status::Blocked, &[]),
-        ("PAY-4", &["Payments"], Some("2026-02-20"), Precision::Day, State::Planned, Status::Blocked, &["PAY-1", "PAY-3"]),
-        ("PAY-5", &["Payments"], Some("2026-03-31"), Precision::Quarter, State::Planned, Status::Blocked, &["PAY-2", "PAY-4"]),
-        ("PAY-6", &["Platform"], None, Precision::None, State::Planned, Status::Blocked, &["PAY-4"]),
-        ("PAY-7", &["Risk"], Some("2026-01-09"), Precision::Day, State::InProgress, Status::Overdue, &[]),
-        ("PAY-8", &["Payments"], Some("2026-02-15"), Precision::Day, State::Cancelled, Status::Cancelled, &["PAY-2"]),
+        (
+            "PAY-1",
+            &["Payments"],
+            Some("2026-01-16"),
+            Precision::Day,
+            State::Done,
+            Status::Done,
+            &[],
+        ),
+        (
+            "PAY-2",
+            &["Mobile", "Payments"],
+            Some("2026-01-30"),
+            Precision::Day,
+            State::InProgress,
+            Status::DueSoon,
+            &["PAY-1"],
+        ),
+        (
+            "PAY-3",
+            &["Procurement"],
+            Some("2026-01-31"),
+            Precision::Month,
+            State::Blocked,
+            Status::Blocked,
+            &[],
+        ),
+        (
+            "PAY-4",
+            &["Payments"],
+            Some("2026-02-20"),
+            Precision::Day,
+            State::Planned,
+            Status::Blocked,
+            &["PAY-1", "PAY-3"],
+        ),
+        (
+            "PAY-5",
+            &["Payments"],
+            Some("2026-03-31"),
+            Precision::Quarter,
+            State::Planned,
+            Status::Blocked,
+            &["PAY-2", "PAY-4"],
+        ),
+        (
+            "PAY-6",
+            &["Platform"],
+            None,
+            Precision::None,
+            State::Planned,
+            Status::Blocked,
+            &["PAY-4"],
+        ),
+        (
+            "PAY-7",
+            &["Risk"],
+            Some("2026-01-09"),
+            Precision::Day,
+            State::InProgress,
+            Status::Overdue,
+            &[],
+        ),
+        (
+            "PAY-8",
+            &["Payments"],
+            Some("2026-02-15"),
+            Precision::Day,
+            State::Cancelled,
+            Status::Cancelled,
+            &["PAY-2"],
+        ),
     ];
     for (id, owners, target, precision, state, status, dependencies) in rows {
         let m = milestone(&roadmap, id);
@@ -211,16 +369,34 @@ fn northwind_payments_plan() {
         assert_eq!(m.target_precision, precision, "{id}");
         assert_eq!(m.state, state, "{id}");
         assert_eq!(m.status, status, "{id}");
-        let resolved: Vec<&str> = m.dependencies.iter().filter_map(|d| d.milestone.as_deref()).collect();
+        let resolved: Vec<&str> = m
+            .dependencies
+            .iter()
+            .filter_map(|d| d.milestone.as_deref())
+            .collect();
         assert_eq!(resolved, dependencies, "{id}");
-        assert_eq!(m.entity.as_deref(), Some("component:default/payments-gateway"), "{id}");
+        assert_eq!(
+            m.entity.as_deref(),
+            Some("component:default/payments-gateway"),
+            "{id}"
+        );
     }
-    assert_eq!(milestone(&roadmap, "PAY-6").target_text.as_deref(), Some("TBD"));
-    assert_eq!(milestone(&roadmap, "PAY-6").dependencies[0].text, "Migrate recurring billing");
+    assert_eq!(
+        milestone(&roadmap, "PAY-6").target_text.as_deref(),
+        Some("TBD")
+    );
+    assert_eq!(
+        milestone(&roadmap, "PAY-6").dependencies[0].text,
+        "Migrate recurring billing"
+    );
     let pay3 = milestone(&roadmap, "PAY-3");
     assert_eq!(pay3.dependencies[0].text, "Legal sign-off");
     assert_eq!(pay3.dependencies[0].milestone, None);
-    assert!(milestone(&roadmap, "PAY-1").dependents.contains(&"PAY-4".to_string()));
+    assert!(
+        milestone(&roadmap, "PAY-1")
+            .dependents
+            .contains(&"PAY-4".to_string())
+    );
 }
 
 #[test]
@@ -232,11 +408,17 @@ fn northwind_platform_next_steps() {
         .find(|d| d.path == "docs/platform/next-steps.md")
         .expect("next-steps document");
     assert_eq!(document.title, "Platform next steps");
-    assert_eq!(document.entity.as_deref(), Some("component:default/developer-platform"));
+    assert_eq!(
+        document.entity.as_deref(),
+        Some("component:default/developer-platform")
+    );
 
     let p11 = milestone(&roadmap, "P1.1");
     assert_eq!((p11.state, p11.status), (State::Done, Status::Done));
-    assert_eq!((p11.owners.as_slice(), p11.owner_source), (&["Platform".to_string()][..], OwnerSource::Explicit));
+    assert_eq!(
+        (p11.owners.as_slice(), p11.owner_source),
+        (&["Platform".to_string()][..], OwnerSource::Explicit)
+    );
     assert_eq!(p11.progress.map(|p| (p.done, p.total)), Some((2, 2)));
 
     let p12 = milestone(&roadmap, "P1.2");
@@ -254,7 +436,10 @@ fn northwind_platform_next_steps() {
     assert_eq!(jenkins.owners, ["Platform"]);
     assert_eq!(jenkins.owner_source, OwnerSource::Explicit);
     assert_eq!(jenkins.target, Some(day("2026-03-31")));
-    assert!(!jenkins.title.contains("Platform"), "the team lead is not the title");
+    assert!(
+        !jenkins.title.contains("Platform"),
+        "the team lead is not the title"
+    );
 
     let tutorial = by_title(&roadmap, "tutorial");
     assert_eq!(tutorial.owners, ["Docs & DevEx"]);
@@ -267,13 +452,19 @@ fn northwind_platform_next_steps() {
     assert_eq!(queue.owners, ["Platform"]);
 
     let p14 = milestone(&roadmap, "P1.4");
-    assert_eq!((p14.state, p14.status), (State::Cancelled, Status::Cancelled));
+    assert_eq!(
+        (p14.state, p14.status),
+        (State::Cancelled, Status::Cancelled)
+    );
     assert_eq!(p14.title, "Self-hosted artifact cache");
 
     assert!(
-        !roadmap.milestones.iter().any(|m| m.title.contains("first commit")
-            || m.title.contains("SBOM is attached")
-            || m.title.contains("Template registered")),
+        !roadmap
+            .milestones
+            .iter()
+            .any(|m| m.title.contains("first commit")
+                || m.title.contains("SBOM is attached")
+                || m.title.contains("Template registered")),
         "acceptance criteria are not milestones"
     );
     let team = |name: &str| roadmap.teams.iter().find(|t| t.name == name);
@@ -286,11 +477,18 @@ fn northwind_platform_next_steps() {
 fn northwind_platform_yaml() {
     let roadmap = northwind();
     let portal = milestone(&roadmap, "idp-portal-ga");
-    assert_eq!((portal.state, portal.status), (State::InProgress, Status::OnTrack));
+    assert_eq!(
+        (portal.state, portal.status),
+        (State::InProgress, Status::OnTrack)
+    );
     assert_eq!(portal.progress.map(|p| (p.done, p.total)), Some((2, 3)));
     assert_eq!(dependency_ids(portal), [Some("P1.2"), Some("sso-portal")]);
     assert_eq!(portal.start, Some(day("2026-01-05")));
-    assert!(portal.description_html.contains("<strong>golden path v2</strong>"));
+    assert!(
+        portal
+            .description_html
+            .contains("<strong>golden path v2</strong>")
+    );
 
     let sso = milestone(&roadmap, "sso-portal");
     assert_eq!(sso.target, Some(day("2026-02-28")));
@@ -301,7 +499,10 @@ fn northwind_platform_yaml() {
     assert_eq!(cost.target_precision, Precision::Half);
     assert_eq!(cost.owners, ["group:default/platform"]);
     assert_eq!(cost.owner_source, OwnerSource::Document);
-    assert_eq!(cost.entity.as_deref(), Some("component:default/developer-platform"));
+    assert_eq!(
+        cost.entity.as_deref(),
+        Some("component:default/developer-platform")
+    );
 }
 
 #[test]
@@ -312,11 +513,18 @@ fn northwind_security_remediation() {
         .iter()
         .find(|d| d.path == "docs/security/remediation.md")
         .expect("remediation document");
-    assert_eq!(document.entity.as_deref(), Some("resource:default/security-programme"));
+    assert_eq!(
+        document.entity.as_deref(),
+        Some("resource:default/security-programme")
+    );
     assert_eq!(document.owners, ["group:default/security"]);
 
     let sec101 = milestone(&roadmap, "SEC-101");
-    assert_eq!((sec101.state, sec101.status), (State::Done, Status::Done), "🔴 is a risk level");
+    assert_eq!(
+        (sec101.state, sec101.status),
+        (State::Done, Status::Done),
+        "🔴 is a risk level"
+    );
     let sec102 = milestone(&roadmap, "SEC-102");
     assert_eq!(sec102.owners, ["Security", "Platform"]);
     assert_eq!(sec102.status, Status::OnTrack);
@@ -327,7 +535,12 @@ fn northwind_security_remediation() {
     assert_eq!(dependency_ids(sec201), [Some("sso-portal"), None]);
     assert_eq!(sec201.dependencies[1].text, "KMS quota increase");
     assert_eq!(milestone(&roadmap, "SEC-202").status, Status::Overdue);
-    assert!(!roadmap.milestones.iter().any(|m| m.title.contains("score risk")));
+    assert!(
+        !roadmap
+            .milestones
+            .iter()
+            .any(|m| m.title.contains("score risk"))
+    );
 }
 
 #[test]
@@ -338,17 +551,31 @@ fn northwind_sierra_schema_and_catalog_group() {
     assert_eq!(query.progress.map(|p| (p.done, p.total)), Some((1, 2)));
     let rank = by_title(&roadmap, "Learning to rank");
     assert_eq!(rank.state, State::Planned);
-    assert_eq!(rank.progress.map(|p| (p.done, p.total)), Some((0, 1)), "SKIP is left out");
+    assert_eq!(
+        rank.progress.map(|p| (p.done, p.total)),
+        Some((0, 1)),
+        "SKIP is left out"
+    );
     assert_eq!(by_title(&roadmap, "Cleanup").state, State::Done);
     assert_eq!(roadmap.markers.len(), 1);
     assert_eq!(roadmap.markers[0].date, day("2026-02-02"));
     assert_eq!(roadmap.markers[0].title, "Relevance review");
 
-    let payments = roadmap.teams.iter().find(|t| t.name == "Payments").expect("Payments team");
-    assert_eq!(payments.group_ref.as_deref(), Some("group:default/payments-team"));
+    let payments = roadmap
+        .teams
+        .iter()
+        .find(|t| t.name == "Payments")
+        .expect("Payments team");
+    assert_eq!(
+        payments.group_ref.as_deref(),
+        Some("group:default/payments-team")
+    );
     assert!(payments.milestones.contains(&"PAY-1".to_string()));
     assert!(
-        roadmap.diagnostics.iter().all(|d| d.severity != Severity::Error),
+        roadmap
+            .diagnostics
+            .iter()
+            .all(|d| d.severity != Severity::Error),
         "{:?}",
         roadmap.diagnostics
     );
@@ -363,21 +590,31 @@ fn broken_front_matter_still_reads_the_table() {
     assert_eq!(roadmap.milestones[0].title, "Still readable");
     assert_eq!(roadmap.milestones[0].target, Some(day("2026-03-01")));
     let diagnostics = diagnostics_of(&roadmap, "broken-frontmatter.md");
-    assert!(diagnostics.iter().any(|(line, severity, message)| (2..=5).contains(line)
-        && *severity == Severity::Error
-        && message.contains("front matter")));
+    assert!(
+        diagnostics
+            .iter()
+            .any(|(line, severity, message)| (2..=5).contains(line)
+                && *severity == Severity::Error
+                && message.contains("front matter"))
+    );
 }
 
 #[test]
 fn ragged_table_keeps_good_rows_and_reports_the_rest() {
     let roadmap = malformed("ragged-table.md");
-    let titles: Vec<&str> = roadmap.milestones.iter().map(|m| m.title.as_str()).collect();
+    let titles: Vec<&str> = roadmap
+        .milestones
+        .iter()
+        .map(|m| m.title.as_str())
+        .collect();
     assert!(titles.contains(&"Too many cells"));
     assert!(titles.contains(&"Pipe | inside title"));
     assert!(titles.iter().all(|t| !t.is_empty()));
     let diagnostics = diagnostics_of(&roadmap, "ragged-table.md");
     let has = |line: u32, needle: &str| {
-        diagnostics.iter().any(|(l, _, message)| *l == line && message.contains(needle))
+        diagnostics
+            .iter()
+            .any(|(l, _, message)| *l == line && message.contains(needle))
     };
     assert!(has(7, "2026-02-30"), "{diagnostics:?}");
     assert!(has(8, "31/02/2026"), "{diagnostics:?}");
@@ -389,13 +626,30 @@ fn ragged_table_keeps_good_rows_and_reports_the_rest() {
 fn cycle_is_reported_and_reading_terminates() {
     let roadmap = malformed("cycle.roadmap.yaml");
     let diagnostics = diagnostics_of(&roadmap, "cycle.roadmap.yaml");
-    assert!(diagnostics.iter().any(|(_, severity, message)| *severity == Severity::Error
-        && message.contains("a → b → c → a")), "{diagnostics:?}");
-    assert!(diagnostics.iter().any(|(line, _, message)| *line == 11 && message.contains("'c' depends on itself")));
-    assert!(diagnostics.iter().any(|(line, _, message)| *line == 15 && message.contains("duplicate id 'a'")));
+    assert!(
+        diagnostics
+            .iter()
+            .any(|(_, severity, message)| *severity == Severity::Error
+                && message.contains("a → b → c → a")),
+        "{diagnostics:?}"
+    );
+    assert!(
+        diagnostics
+            .iter()
+            .any(|(line, _, message)| *line == 11 && message.contains("'c' depends on itself"))
+    );
+    assert!(
+        diagnostics
+            .iter()
+            .any(|(line, _, message)| *line == 15 && message.contains("duplicate id 'a'"))
+    );
     let ids: Vec<&str> = roadmap.milestones.iter().map(|m| m.id.as_str()).collect();
     assert_eq!(ids, ["a", "b", "c", "a-2"]);
-    assert!(diagnostics.iter().any(|(line, _, message)| *line == 18 && message.contains("sideways")));
+    assert!(
+        diagnostics
+            .iter()
+            .any(|(line, _, message)| *line == 18 && message.contains("sideways"))
+    );
 }
 
 #[test]
@@ -413,10 +667,12 @@ fn invalid_utf8_is_read_lossily_with_a_warning() {
     assert_eq!(roadmap.milestones.len(), 1);
     assert!(roadmap.milestones[0].title.contains('\u{FFFD}'));
     assert_eq!(roadmap.milestones[0].target, Some(day("2026-01-01")));
-    assert!(roadmap
-        .diagnostics
-        .iter()
-        .any(|d| d.line == 5 && d.message.contains("UTF-8")));
+    assert!(
+        roadmap
+            .diagnostics
+            .iter()
+            .any(|d| d.line == 5 && d.message.contains("UTF-8"))
+    );
 }
 
 #[test]
@@ -429,7 +685,15 @@ fn malformed_tree_reads_every_file() {
         "not-yaml.roadmap.yaml",
         "ragged-table.md",
     ] {
-        assert!(roadmap.diagnostics.iter().any(|d| d.path == path), "{path} has diagnostics");
+        assert!(
+            roadmap.diagnostics.iter().any(|d| d.path == path),
+            "{path} has diagnostics"
+        );
     }
-    assert!(roadmap.milestones.iter().any(|m| m.title == "Still readable"));
+    assert!(
+        roadmap
+            .milestones
+            .iter()
+            .any(|m| m.title == "Still readable")
+    );
 }

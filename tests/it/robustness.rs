@@ -8,7 +8,10 @@ use proptest::prelude::*;
 use crate::support::{day, examples_dir, load_tree};
 
 fn read_as(path: &str, bytes: &[u8]) -> milepost_shared::Roadmap {
-    let roadmap = read(&[Source { path, bytes }], &ReadOptions::new(day("2026-01-20")));
+    let roadmap = read(
+        &[Source { path, bytes }],
+        &ReadOptions::new(day("2026-01-20")),
+    );
     // Whatever came in, what comes out is consistent.
     for milestone in &roadmap.milestones {
         assert!(milestone.line >= 1);
@@ -31,21 +34,69 @@ fn corpus() -> Vec<(String, Vec<u8>)> {
 
 /// Fragments that reach the reader's deeper paths when strung together.
 const FRAGMENTS: &[&str] = &[
-    "---", "title: x", "owner: [a", "last_updated: 2026-02-30", "# Heading", "## Owners",
-    "## Acceptance criteria", "### SEC-1 Thing", "| Milestone | Owner | Target | Status | Depends on |",
-    "| --- | --- | --- |", "| --- | --- | --- | --- | --- |", "| A-1 | Platform & QA | Q1 2026 | 🔴 Blocked | A-2 |",
-    "| A-2 | `x | y` | Nov 5 | ✅ | A-1, A-2 |", "| | | | | |", "- [ ] **T1.1 Title** — text (owner: X) (target 2026-01-01)",
-    "- [x] ~~**Gone**~~ — dropped (cancelled 2026-01-05)", "  - [ ] sub", "  - Depends on: T1.1, A-1",
-    "- **Platform** owns things.", "- **Owner**: Security", "- **Due**: H2 2026", "- **Status**: sideways",
-    "    - deeper", "> quote", "```", "<script>", "\\|", "~~", "**", "", "1. one", "* [x]",
+    "---",
+    "title: x",
+    "owner: [a",
+    "last_updated: 2026-02-30",
+    "# Heading",
+    "## Owners",
+    "## Acceptance criteria",
+    "### SEC-1 Thing",
+    "| Milestone | Owner | Target | Status | Depends on |",
+    "| --- | --- | --- |",
+    "| --- | --- | --- | --- | --- |",
+    "| A-1 | Platform & QA | Q1 2026 | 🔴 Blocked | A-2 |",
+    "| A-2 | `x | y` | Nov 5 | ✅ | A-1, A-2 |",
+    "| | | | | |",
+    "- [ ] **T1.1 Title** — text (owner: X) (target 2026-01-01)",
+    "- [x] ~~**Gone**~~ — dropped (cancelled 2026-01-05)",
+    "  - [ ] sub",
+    "  - Depends on: T1.1, A-1",
+    "- **Platform** owns things.",
+    "- **Owner**: Security",
+    "- **Due**: H2 2026",
+    "- **Status**: sideways",
+    "    - deeper",
+    "> quote",
+    "```",
+    "<script>",
+    "\\|",
+    "~~",
+    "**",
+    "",
+    "1. one",
+    "* [x]",
 ];
 
 const YAML_FRAGMENTS: &[&str] = &[
-    "title: t", "milestones:", "  - id: a", "    title: A", "    depends_on: [a, b]", "  - id: b",
-    "    target: Q5 2026", "    status: wat", "    subtasks:", "      - { title: s, done: true }",
-    "authors: []", "    deliverables:", "      - state: SKIP", "timeline:", "  - date: nope",
-    "apiVersion: v1", "kind: Group", "metadata:", "  name: x", "---", "teams:", "  - name: T",
-    "  - [", "\t", ": :", "&anchor", "*anchor", "!!binary x",
+    "title: t",
+    "milestones:",
+    "  - id: a",
+    "    title: A",
+    "    depends_on: [a, b]",
+    "  - id: b",
+    "    target: Q5 2026",
+    "    status: wat",
+    "    subtasks:",
+    "      - { title: s, done: true }",
+    "authors: []",
+    "    deliverables:",
+    "      - state: SKIP",
+    "timeline:",
+    "  - date: nope",
+    "apiVersion: v1",
+    "kind: Group",
+    "metadata:",
+    "  name: x",
+    "---",
+    "teams:",
+    "  - name: T",
+    "  - [",
+    "\t",
+    ": :",
+    "&anchor",
+    "*anchor",
+    "!!binary x",
 ];
 
 fn lines_of(fragments: &'static [&'static str]) -> impl Strategy<Value = String> {

@@ -15,13 +15,19 @@ fn only(roadmap: &Roadmap) -> &Milestone {
 }
 
 fn warned(roadmap: &Roadmap, needle: &str) -> bool {
-    roadmap.diagnostics.iter().any(|d| d.message.contains(needle))
+    roadmap
+        .diagnostics
+        .iter()
+        .any(|d| d.message.contains(needle))
 }
 
 fn read_many(files: &[(&str, &str)], options: &ReadOptions) -> Roadmap {
     let sources: Vec<Source<'_>> = files
         .iter()
-        .map(|(path, text)| Source { path, bytes: text.as_bytes() })
+        .map(|(path, text)| Source {
+            path,
+            bytes: text.as_bytes(),
+        })
         .collect();
     read(&sources, options)
 }
@@ -44,13 +50,27 @@ fn dates_every_form_with_its_precision() {
         assert_eq!(m.target, Some(day(expected)), "{cell:?}");
         assert_eq!(m.target_precision, precision, "{cell:?}");
         assert_eq!(m.target_text.as_deref(), Some(cell), "{cell:?}");
-        assert!(roadmap.diagnostics.is_empty(), "{cell:?}: {:?}", roadmap.diagnostics);
+        assert!(
+            roadmap.diagnostics.is_empty(),
+            "{cell:?}: {:?}",
+            roadmap.diagnostics
+        );
     };
     check("2025-11-15", "2025-11-02", "2025-11-15", Precision::Day);
-    check("2025-11-12 14:00 – 15:00", "2025-11-02", "2025-11-12", Precision::Day);
+    check(
+        "2025-11-12 14:00 – 15:00",
+        "2025-11-02",
+        "2025-11-12",
+        Precision::Day,
+    );
     check("15 Nov 2025", "2025-11-02", "2025-11-15", Precision::Day);
     check("Nov 15, 2025", "2025-11-02", "2025-11-15", Precision::Day);
-    check("November 15 2025", "2025-11-02", "2025-11-15", Precision::Day);
+    check(
+        "November 15 2025",
+        "2025-11-02",
+        "2025-11-15",
+        Precision::Day,
+    );
     check("Nov 5", "2025-11-02", "2025-11-05", Precision::Day);
     check("Jan 5", "2025-12-20", "2026-01-05", Precision::Day);
     check("Dec 28", "2026-01-03", "2025-12-28", Precision::Day);
@@ -68,7 +88,11 @@ fn dates_every_form_with_its_precision() {
 
 #[test]
 fn yearless_date_without_a_document_date_is_nearest_today() {
-    let roadmap = read_one("plan.md", "| Milestone | Target |\n| --- | --- |\n| Thing | Dec 30 |\n", TODAY);
+    let roadmap = read_one(
+        "plan.md",
+        "| Milestone | Target |\n| --- | --- |\n| Thing | Dec 30 |\n",
+        TODAY,
+    );
     assert_eq!(only(&roadmap).target, Some(day("2025-12-30")));
 }
 
@@ -87,7 +111,11 @@ fn dates_that_are_not_dates_leave_the_milestone_unscheduled() {
         let m = only(&roadmap);
         assert_eq!(m.target, None, "{cell:?}");
         assert_eq!(m.target_precision, Precision::None, "{cell:?}");
-        assert_eq!(m.target_text.as_deref(), Some(cell), "{cell:?} keeps its text");
+        assert_eq!(
+            m.target_text.as_deref(),
+            Some(cell),
+            "{cell:?} keeps its text"
+        );
         assert_eq!(m.status, Status::Unscheduled, "{cell:?}");
         match expect_warning {
             Some(needle) => {
@@ -99,7 +127,11 @@ fn dates_that_are_not_dates_leave_the_milestone_unscheduled() {
                 assert_eq!(diagnostic.line, 7, "{cell:?}: the row's line");
                 assert_eq!(diagnostic.severity, Severity::Warning);
             }
-            None => assert!(roadmap.diagnostics.is_empty(), "{cell:?}: {:?}", roadmap.diagnostics),
+            None => assert!(
+                roadmap.diagnostics.is_empty(),
+                "{cell:?}: {:?}",
+                roadmap.diagnostics
+            ),
         }
     };
     check("TBD", None);
@@ -119,28 +151,86 @@ fn states_from_markers_and_words() {
         let text = format!("| Milestone | Status |\n| --- | --- |\n| Thing | {cell} |\n");
         let roadmap = read_one("plan.md", &text, TODAY);
         assert_eq!(only(&roadmap).state, expected, "{cell:?}");
-        assert!(roadmap.diagnostics.is_empty(), "{cell:?}: {:?}", roadmap.diagnostics);
+        assert!(
+            roadmap.diagnostics.is_empty(),
+            "{cell:?}: {:?}",
+            roadmap.diagnostics
+        );
     };
-    for cell in ["✅", "✔️ ok", "☑️", "Done", "complete", "Completed 2026-01-02", "Shipped", "delivered", "Live", "merged", "Released", "closed"] {
+    for cell in [
+        "✅",
+        "✔️ ok",
+        "☑️",
+        "Done",
+        "complete",
+        "Completed 2026-01-02",
+        "Shipped",
+        "delivered",
+        "Live",
+        "merged",
+        "Released",
+        "closed",
+    ] {
         check(cell, State::Done);
     }
-    for cell in ["🟡", "🔄", "🚧 building", "In progress", "in flight", "Doing", "ongoing", "WIP", "started", "Active"] {
+    for cell in [
+        "🟡",
+        "🔄",
+        "🚧 building",
+        "In progress",
+        "in flight",
+        "Doing",
+        "ongoing",
+        "WIP",
+        "started",
+        "Active",
+    ] {
         check(cell, State::InProgress);
     }
-    for cell in ["🔴", "⛔", "🛑", "Blocked — legal review", "On hold", "waiting", "stalled"] {
+    for cell in [
+        "🔴",
+        "⛔",
+        "🛑",
+        "Blocked — legal review",
+        "On hold",
+        "waiting",
+        "stalled",
+    ] {
         check(cell, State::Blocked);
     }
-    for cell in ["❌", "Cancelled", "canceled", "Dropped", "Won't do", "skip", "skipped", "Descoped"] {
+    for cell in [
+        "❌",
+        "Cancelled",
+        "canceled",
+        "Dropped",
+        "Won't do",
+        "skip",
+        "skipped",
+        "Descoped",
+    ] {
         check(cell, State::Cancelled);
     }
-    for cell in ["⬜", "Pending", "Not started", "todo", "Planned", "Open", "proposed", "Backlog"] {
+    for cell in [
+        "⬜",
+        "Pending",
+        "Not started",
+        "todo",
+        "Planned",
+        "Open",
+        "proposed",
+        "Backlog",
+    ] {
         check(cell, State::Planned);
     }
 }
 
 #[test]
 fn unknown_state_word_is_planned_with_a_warning() {
-    let roadmap = read_one("plan.md", "| Milestone | Status |\n| --- | --- |\n| Thing | Sideways |\n", TODAY);
+    let roadmap = read_one(
+        "plan.md",
+        "| Milestone | Status |\n| --- | --- |\n| Thing | Sideways |\n",
+        TODAY,
+    );
     assert_eq!(only(&roadmap).state, State::Planned);
     assert!(warned(&roadmap, "unknown state 'Sideways'"));
     assert_eq!(roadmap.diagnostics[0].line, 3);
@@ -158,9 +248,15 @@ fn risk_emoji_is_not_a_state() {
 #[test]
 fn leading_check_in_a_description_declares_done_but_a_state_column_wins() {
     let without = "| Milestone | Description | Target |\n| --- | --- | --- |\n| Thing | ✅ shipped the thing | 2026-03-01 |\n";
-    assert_eq!(only(&read_one("plan.md", without, TODAY)).state, State::Done);
+    assert_eq!(
+        only(&read_one("plan.md", without, TODAY)).state,
+        State::Done
+    );
     let with = "| Milestone | Description | Status |\n| --- | --- | --- |\n| Thing | ✅ shipped the thing | Planned |\n";
-    assert_eq!(only(&read_one("plan.md", with, TODAY)).state, State::Planned);
+    assert_eq!(
+        only(&read_one("plan.md", with, TODAY)).state,
+        State::Planned
+    );
 }
 
 #[test]
@@ -171,9 +267,18 @@ fn task_item_states() {
     };
     check("- [ ] Write the guide", State::Planned);
     check("- [x] Write the guide", State::Done);
-    check("- [ ] ~~**Write the guide**~~ — not needed", State::Cancelled);
-    check("- [ ] Write the guide (cancelled 2026-01-05)", State::Cancelled);
-    check("- [ ] Write the guide. Status: in progress", State::InProgress);
+    check(
+        "- [ ] ~~**Write the guide**~~ — not needed",
+        State::Cancelled,
+    );
+    check(
+        "- [ ] Write the guide (cancelled 2026-01-05)",
+        State::Cancelled,
+    );
+    check(
+        "- [ ] Write the guide. Status: in progress",
+        State::InProgress,
+    );
 }
 
 // ---- owners (§1.4, §2.3) ----
@@ -185,7 +290,10 @@ fn owners_of(cell: &str) -> Vec<String> {
         "| Milestone | Owner |\n| --- | --- |\n| Probe | {cell} |\n| A | Security |\n| B | Platform |\n"
     );
     let other = "## Owners\n\n- **Docs & DevEx** team keeps tutorials current.\n";
-    let roadmap = read_many(&[("plan.md", &text), ("other.md", other)], &ReadOptions::new(day(TODAY)));
+    let roadmap = read_many(
+        &[("plan.md", &text), ("other.md", other)],
+        &ReadOptions::new(day(TODAY)),
+    );
     roadmap.milestones[0].owners.clone()
 }
 
@@ -228,12 +336,35 @@ fn owner_sources_in_order_of_precedence() {
     let check = |files: &[(&str, &str)], owners: &[&str], source: OwnerSource| {
         let roadmap = read_many(files, &options);
         let m = only(&roadmap);
-        assert_eq!((m.owners.as_slice(), m.owner_source), (owners.iter().map(|o| o.to_string()).collect::<Vec<_>>().as_slice(), source), "{files:?}");
+        assert_eq!(
+            (m.owners.as_slice(), m.owner_source),
+            (
+                owners
+                    .iter()
+                    .map(|o| o.to_string())
+                    .collect::<Vec<_>>()
+                    .as_slice(),
+                source
+            ),
+            "{files:?}"
+        );
     };
-    check(&[("plan.md", explicit)], &["Platform"], OwnerSource::Explicit);
+    check(
+        &[("plan.md", explicit)],
+        &["Platform"],
+        OwnerSource::Explicit,
+    );
     check(&[("plan.md", section)], &["Security"], OwnerSource::Section);
-    check(&[("plan.md", document)], &["group:default/data"], OwnerSource::Document);
-    check(&[("catalog-info.yaml", catalog), ("docs/plan.md", none)], &["group:default/svc-team"], OwnerSource::Catalog);
+    check(
+        &[("plan.md", document)],
+        &["group:default/data"],
+        OwnerSource::Document,
+    );
+    check(
+        &[("catalog-info.yaml", catalog), ("docs/plan.md", none)],
+        &["group:default/svc-team"],
+        OwnerSource::Catalog,
+    );
     check(&[("plan.md", none)], &[], OwnerSource::None);
 }
 
@@ -265,7 +396,10 @@ fn task_item_titles_fields_and_subtasks() {
     let text = "## Plan\n\n- [ ] **T1.1 Programme guardrails** — agree the rules (owner: Platform) (target 2025-11-29).\n  - [x] Draft\n  - [ ] Review\n  - Depends on: T0.9, Legal sign-off\n- [ ] Measure queue time weekly: publish the chart. More prose here\n- [ ] Ship it by 2026-02-01, blocked by T1.1\n\n## Acceptance criteria\n\n- [ ] Everything passes\n";
     let roadmap = read_one("plan.md", text, TODAY);
     let ids: Vec<&str> = roadmap.milestones.iter().map(|m| m.id.as_str()).collect();
-    assert_eq!(ids, ["T1.1", "plan/measure-queue-time-weekly", "plan/ship-it"]);
+    assert_eq!(
+        ids,
+        ["T1.1", "plan/measure-queue-time-weekly", "plan/ship-it"]
+    );
     let first = &roadmap.milestones[0];
     assert_eq!(first.title, "Programme guardrails");
     assert_eq!(first.owners, ["Platform"]);
@@ -274,9 +408,15 @@ fn task_item_titles_fields_and_subtasks() {
     let texts: Vec<&str> = first.dependencies.iter().map(|d| d.text.as_str()).collect();
     assert_eq!(texts, ["T0.9", "Legal sign-off"]);
     assert!(first.description.contains("agree the rules"));
-    assert!(first.description.contains("- Depends on: T0.9"), "nested bullets join the description");
+    assert!(
+        first.description.contains("- Depends on: T0.9"),
+        "nested bullets join the description"
+    );
     let second = &roadmap.milestones[1];
-    assert!(second.description.contains("More prose here"), "the whole text stays");
+    assert!(
+        second.description.contains("More prose here"),
+        "the whole text stays"
+    );
     let third = &roadmap.milestones[2];
     assert_eq!(third.target, Some(day("2026-02-01")));
     assert_eq!(third.dependencies[0].milestone.as_deref(), Some("T1.1"));
@@ -288,7 +428,10 @@ fn long_titles_are_cut_at_a_word() {
     let long = "word ".repeat(40);
     let roadmap = read_one("plan.md", &format!("- [ ] {long}\n"), TODAY);
     let title = &only(&roadmap).title;
-    assert!(title.chars().count() <= 81 && title.ends_with('…'), "{title}");
+    assert!(
+        title.chars().count() <= 81 && title.ends_with('…'),
+        "{title}"
+    );
 }
 
 // ---- table headers (§1.1) ----
@@ -299,45 +442,118 @@ fn header_synonyms() {
         let text = format!("| {title} | {field} |\n| --- | --- |\n| Thing | {cell} |\n");
         let roadmap = read_one("plan.md", &text, TODAY);
         assert_eq!(roadmap.milestones.len(), 1, "{title} | {field}");
-        assert!(probe(&roadmap.milestones[0]), "{title} | {field}: {:?}", roadmap.milestones[0]);
+        assert!(
+            probe(&roadmap.milestones[0]),
+            "{title} | {field}: {:?}",
+            roadmap.milestones[0]
+        );
     };
     let has_target = |m: &Milestone| m.target == Some(day("2026-03-01"));
-    for word in ["Milestone", "Initiative", "Deliverable", "Task", "Item", "Work item", "Feature", "Epic", "Goal", "Objective", "Title", "Name", "Activity", "Phase"] {
+    for word in [
+        "Milestone",
+        "Initiative",
+        "Deliverable",
+        "Task",
+        "Item",
+        "Work item",
+        "Feature",
+        "Epic",
+        "Goal",
+        "Objective",
+        "Title",
+        "Name",
+        "Activity",
+        "Phase",
+    ] {
         check(word, "Target", "2026-03-01", &has_target);
     }
-    for word in ["Target", "Target date", "Due", "Due (UTC)", "Deadline", "Date", "ETA", "End", "Finish", "When"] {
+    for word in [
+        "Target",
+        "Target date",
+        "Due",
+        "Due (UTC)",
+        "Deadline",
+        "Date",
+        "ETA",
+        "End",
+        "Finish",
+        "When",
+    ] {
         check("Milestone", word, "2026-03-01", &has_target);
     }
     let has_owner = |m: &Milestone| m.owners == ["Platform"];
-    for word in ["Owner", "Owners", "Owner(s)", "Team", "Assignee", "Assigned", "Assigned to", "Responsible", "DRI", "Lead"] {
+    for word in [
+        "Owner",
+        "Owners",
+        "Owner(s)",
+        "Team",
+        "Assignee",
+        "Assigned",
+        "Assigned to",
+        "Responsible",
+        "DRI",
+        "Lead",
+    ] {
         check("Milestone", word, "Platform", &has_owner);
     }
     let is_done = |m: &Milestone| m.state == State::Done;
     for word in ["Status", "State", "Progress"] {
         check("Milestone", word, "Done", &is_done);
     }
-    let has_dependency = |m: &Milestone| m.dependencies.len() == 1 && m.dependencies[0].text == "Vendor contract";
-    for word in ["Dependencies", "Dependency", "Depends on", "Blocked by", "Prerequisites", "Requires", "Needs", "After"] {
+    let has_dependency =
+        |m: &Milestone| m.dependencies.len() == 1 && m.dependencies[0].text == "Vendor contract";
+    for word in [
+        "Dependencies",
+        "Dependency",
+        "Depends on",
+        "Blocked by",
+        "Prerequisites",
+        "Requires",
+        "Needs",
+        "After",
+    ] {
         check("Milestone", word, "Vendor contract", &has_dependency);
     }
     let text = "| Milestone | Start date | Target |\n| --- | --- | --- |\n| Thing | 2026-02-01 | 2026-03-01 |\n";
     let roadmap = read_one("plan.md", text, TODAY);
-    assert_eq!((only(&roadmap).start, only(&roadmap).target), (Some(day("2026-02-01")), Some(day("2026-03-01"))));
-    check("Thing", "Target", "2026-03-01", &|m| m.title == "Thing" && has_target(m));
+    assert_eq!(
+        (only(&roadmap).start, only(&roadmap).target),
+        (Some(day("2026-02-01")), Some(day("2026-03-01")))
+    );
+    check("Thing", "Target", "2026-03-01", &|m| {
+        m.title == "Thing" && has_target(m)
+    });
 }
 
 #[test]
 fn row_numbers_are_not_ids_but_id_columns_are() {
     let numbered = "| # | Milestone | Target |\n| --- | --- | --- |\n| 1 | Alpha | 2026-03-01 |\n| 2 | Beta | 2026-03-02 |\n";
-    let ids: Vec<String> = read_one("plan.md", numbered, TODAY).milestones.into_iter().map(|m| m.id).collect();
+    let ids: Vec<String> = read_one("plan.md", numbered, TODAY)
+        .milestones
+        .into_iter()
+        .map(|m| m.id)
+        .collect();
     assert_eq!(ids, ["plan/alpha", "plan/beta"]);
     let declared = "| # | Milestone | Target |\n| --- | --- | --- |\n| W2-M1 | Alpha | 2026-03-01 |\n| W2-M2 | Beta | 2026-03-02 |\n";
-    let ids: Vec<String> = read_one("plan.md", declared, TODAY).milestones.into_iter().map(|m| m.id).collect();
+    let ids: Vec<String> = read_one("plan.md", declared, TODAY)
+        .milestones
+        .into_iter()
+        .map(|m| m.id)
+        .collect();
     assert_eq!(ids, ["W2-M1", "W2-M2"]);
     let in_title = "| Milestone | Target |\n| --- | --- |\n| T3.2 OpenLineage + Marquez | 2026-03-01 |\n| S3 bucket policy | 2026-03-01 |\n";
     let roadmap = read_one("plan.md", in_title, TODAY);
-    assert_eq!((roadmap.milestones[0].id.as_str(), roadmap.milestones[0].title.as_str()), ("T3.2", "OpenLineage + Marquez"));
-    assert_eq!(roadmap.milestones[1].id, "plan/s3-bucket-policy", "S3 is a word, not an id");
+    assert_eq!(
+        (
+            roadmap.milestones[0].id.as_str(),
+            roadmap.milestones[0].title.as_str()
+        ),
+        ("T3.2", "OpenLineage + Marquez")
+    );
+    assert_eq!(
+        roadmap.milestones[1].id, "plan/s3-bucket-policy",
+        "S3 is a word, not an id"
+    );
 }
 
 #[test]
@@ -350,7 +566,11 @@ fn non_roadmap_tables_yield_nothing() {
         "| Meeting | Cadence | Attendees |",
     ] {
         let columns = header.matches('|').count() - 1;
-        let text = format!("{header}\n|{}\n|{}\n", " --- |".repeat(columns), " x |".repeat(columns));
+        let text = format!(
+            "{header}\n|{}\n|{}\n",
+            " --- |".repeat(columns),
+            " x |".repeat(columns)
+        );
         let roadmap = read_one("plan.md", &text, TODAY);
         assert!(roadmap.milestones.is_empty(), "{header}");
     }
@@ -369,21 +589,68 @@ fn dependency_resolution() {
 | A-6 | Launch | 2026-03-06 | SSO for the portal + B-1 |\n\
 | A-7 | Review | 2026-03-07 | Wallet |\n";
     let other = "milestones:\n  - id: B-1\n    title: SSO for the portal\n    target: 2026-02-01\n";
-    let roadmap = read_many(&[("plan.md", plan), ("other.yaml", other)], &ReadOptions::new(day(TODAY)));
+    let roadmap = read_many(
+        &[("plan.md", plan), ("other.yaml", other)],
+        &ReadOptions::new(day(TODAY)),
+    );
     let resolved = |id: &str| -> Vec<(String, Option<String>)> {
-        let m = roadmap.milestones.iter().find(|m| m.id == id).expect("milestone");
-        m.dependencies.iter().map(|d| (d.text.clone(), d.milestone.clone())).collect()
+        let m = roadmap
+            .milestones
+            .iter()
+            .find(|m| m.id == id)
+            .expect("milestone");
+        m.dependencies
+            .iter()
+            .map(|d| (d.text.clone(), d.milestone.clone()))
+            .collect()
     };
     let pair = |text: &str, id: Option<&str>| (text.to_string(), id.map(str::to_string));
     assert_eq!(resolved("A-1"), [], "None is no dependency");
-    assert_eq!(resolved("A-2"), [pair("a-1", Some("A-1"))], "ids, case-insensitively");
-    assert_eq!(resolved("A-3"), [pair("Wallet beta", Some("A-2"))], "title; n/a dropped");
-    assert_eq!(resolved("A-4"), [pair("recurring billing", Some("A-1"))], "containment");
-    assert_eq!(resolved("A-5"), [pair("Migrate", Some("A-1")), pair("Identity provider contract", None)], "prefix; external");
-    assert_eq!(resolved("A-6"), [pair("SSO for the portal", Some("B-1")), pair("B-1", Some("B-1"))], "other documents");
-    assert_eq!(resolved("A-7"), [pair("Wallet", None)], "ambiguous stays external");
-    assert!(warned(&roadmap, "'Wallet' of 'A-7' matches several milestones"));
-    let b1 = roadmap.milestones.iter().find(|m| m.id == "B-1").expect("B-1");
+    assert_eq!(
+        resolved("A-2"),
+        [pair("a-1", Some("A-1"))],
+        "ids, case-insensitively"
+    );
+    assert_eq!(
+        resolved("A-3"),
+        [pair("Wallet beta", Some("A-2"))],
+        "title; n/a dropped"
+    );
+    assert_eq!(
+        resolved("A-4"),
+        [pair("recurring billing", Some("A-1"))],
+        "containment"
+    );
+    assert_eq!(
+        resolved("A-5"),
+        [
+            pair("Migrate", Some("A-1")),
+            pair("Identity provider contract", None)
+        ],
+        "prefix; external"
+    );
+    assert_eq!(
+        resolved("A-6"),
+        [
+            pair("SSO for the portal", Some("B-1")),
+            pair("B-1", Some("B-1"))
+        ],
+        "other documents"
+    );
+    assert_eq!(
+        resolved("A-7"),
+        [pair("Wallet", None)],
+        "ambiguous stays external"
+    );
+    assert!(warned(
+        &roadmap,
+        "'Wallet' of 'A-7' matches several milestones"
+    ));
+    let b1 = roadmap
+        .milestones
+        .iter()
+        .find(|m| m.id == "B-1")
+        .expect("B-1");
     assert_eq!(b1.dependents, ["A-6"]);
 }
 
@@ -392,7 +659,10 @@ fn cycles_are_reported_and_do_not_block_forever() {
     let text = "milestones:\n  - id: x\n    title: X\n    status: blocked\n    depends_on: [y]\n  - id: y\n    title: Y\n    depends_on: [x]\n  - id: z\n    title: Z\n    target: 2026-05-01\n    depends_on: [y]\n";
     let roadmap = read_one("loop.yaml", text, TODAY);
     let statuses: Vec<Status> = roadmap.milestones.iter().map(|m| m.status).collect();
-    assert_eq!(statuses, [Status::Blocked, Status::Blocked, Status::Blocked]);
+    assert_eq!(
+        statuses,
+        [Status::Blocked, Status::Blocked, Status::Blocked]
+    );
     assert!(warned(&roadmap, "dependency cycle: x → y → x"));
 }
 
@@ -400,7 +670,10 @@ fn cycles_are_reported_and_do_not_block_forever() {
 fn schedule_conflicts_are_reported() {
     let text = "milestones:\n  - id: early\n    title: Early\n    target: 2026-02-01\n    depends_on: [late]\n  - id: late\n    title: Late\n    target: 2026-03-01\n";
     let roadmap = read_one("plan.yaml", text, TODAY);
-    assert!(warned(&roadmap, "schedule conflict: 'early' is due 2026-02-01 but depends on 'late'"));
+    assert!(warned(
+        &roadmap,
+        "schedule conflict: 'early' is due 2026-02-01 but depends on 'late'"
+    ));
 }
 
 #[test]
@@ -414,13 +687,26 @@ fn done_dependencies_do_not_block() {
 
 #[test]
 fn ids_are_slugged_from_the_document_stem_and_made_unique() {
-    let text = "milestones:\n  - title: Cost dashboards per team!\n  - title: Cost dashboards per team\n";
+    let text =
+        "milestones:\n  - title: Cost dashboards per team!\n  - title: Cost dashboards per team\n";
     let roadmap = read_one("docs/platform.roadmap.yaml", text, TODAY);
     let ids: Vec<&str> = roadmap.milestones.iter().map(|m| m.id.as_str()).collect();
-    assert_eq!(ids, ["platform/cost-dashboards-per-team", "platform/cost-dashboards-per-team-2"]);
-    assert!(warned(&roadmap, "duplicate id 'platform/cost-dashboards-per-team'"));
+    assert_eq!(
+        ids,
+        [
+            "platform/cost-dashboards-per-team",
+            "platform/cost-dashboards-per-team-2"
+        ]
+    );
+    assert!(warned(
+        &roadmap,
+        "duplicate id 'platform/cost-dashboards-per-team'"
+    ));
     // Stable across reads.
-    assert_eq!(read_one("docs/platform.roadmap.yaml", text, TODAY).milestones, roadmap.milestones);
+    assert_eq!(
+        read_one("docs/platform.roadmap.yaml", text, TODAY).milestones,
+        roadmap.milestones
+    );
 }
 
 #[test]
@@ -429,7 +715,10 @@ fn description_html_is_sanitised() {
     let roadmap = read_one("plan.yaml", text, TODAY);
     let html = &only(&roadmap).description_html;
     assert!(html.contains("<strong>bold</strong>"), "{html}");
-    assert!(!html.contains("<script") && !html.contains("javascript:"), "{html}");
+    assert!(
+        !html.contains("<script") && !html.contains("javascript:"),
+        "{html}"
+    );
 }
 
 #[test]
@@ -448,4 +737,3 @@ fn statuses_follow_today() {
     assert_eq!(status("2026-02-04"), Status::Overdue);
     let _: Option<NaiveDate> = None;
 }
-

@@ -46,8 +46,8 @@ fn walk(root: &Path, dir: &Path, files: &mut Vec<(String, Vec<u8>)>) {
 /// One corpus file, by its path under `examples/`.
 pub fn load_file(relative: &str) -> (String, Vec<u8>) {
     let path = examples_dir().join(relative);
-    let bytes =
-        std::fs::read(&path).unwrap_or_else(|error| panic!("cannot read {}: {error}", path.display()));
+    let bytes = std::fs::read(&path)
+        .unwrap_or_else(|error| panic!("cannot read {}: {error}", path.display()));
     let name = relative.rsplit('/').next().unwrap_or(relative).to_string();
     (name, bytes)
 }
@@ -69,7 +69,10 @@ pub fn read_files(files: &[(String, Vec<u8>)], today: &str) -> Roadmap {
 /// Reads one in-memory document (path decides markdown or YAML).
 pub fn read_one(path: &str, text: &str, today: &str) -> Roadmap {
     read(
-        &[Source { path, bytes: text.as_bytes() }],
+        &[Source {
+            path,
+            bytes: text.as_bytes(),
+        }],
         &ReadOptions::new(day(today)),
     )
 }

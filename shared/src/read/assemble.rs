@@ -1,7 +1,7 @@
 //! The normalisation pass: every document's loose records, together, become
 //! one [`Roadmap`] (dates, states, owners, ids, dependencies, teams, status).
 
-use std::collections::{HashMap, HashSet};
+use super::hash::{FastMap, FastSet};
 
 use super::ReadOptions;
 use super::dates::{DateBase, DateRead, read_date};
@@ -32,7 +32,7 @@ pub(crate) fn assemble(documents: &[&Extraction], options: &ReadOptions) -> Road
     }
 
     // The catalog: explicit annotations first, then `dir:` annotations, then techdocs folders.
-    let mut by_path: HashMap<&str, CatalogClaim> = HashMap::new();
+    let mut by_path: FastMap<&str, CatalogClaim> = FastMap::default();
     let mut by_folder: Vec<(String, CatalogClaim)> = Vec::new();
     let mut by_techdocs: Vec<(String, CatalogClaim)> = Vec::new();
     for document in documents.iter().filter(|d| d.kind == Kind::Catalog) {
@@ -229,7 +229,7 @@ fn read_document(
                 title = raw.title_after_lead.clone();
             }
         }
-        let mut seen = HashSet::new();
+        let mut seen = FastSet::default();
         owners.retain(|owner| seen.insert(key(owner)));
         let owner_source = if !owners.is_empty() {
             OwnerSource::Explicit
@@ -348,7 +348,8 @@ fn read_document(
 
 /// Makes ids unique in reading order: a repeat gets `-2`, `-3`, … and a warning.
 fn assign_ids(milestones: &mut [Milestone], diagnostics: &mut Vec<Diagnostic>) {
-    let mut first_seen: HashMap<String, (String, u32)> = HashMap::with_capacity(milestones.len());
+    let mut first_seen: FastMap<String, (String, u32)> =
+        FastMap::with_capacity_and_hasher(milestones.len(), Default::default());
     for milestone in milestones.iter_mut() {
         let lowered = milestone.id.to_lowercase();
         if let Some((path, line)) = first_seen.get(&lowered) {
@@ -382,8 +383,8 @@ fn assign_ids(milestones: &mut [Milestone], diagnostics: &mut Vec<Diagnostic>) {
 #[derive(Default)]
 struct TeamBook {
     teams: Vec<Team>,
-    by_name: HashMap<String, usize>,
-    by_ref: HashMap<String, usize>,
+    by_name: FastMap<String, usize>,
+    by_ref: FastMap<String, usize>,
 }
 
 impl TeamBook {
@@ -466,7 +467,8 @@ impl TeamBook {
             }
         };
         let milestones = &mut self.teams[index].milestones;
-        if !milestones.iter().any(|id| id == milestone) {
+        // Owners of one milestone are added together, so a repeat is the last entry.
+        if milestones.last().is_none_or(|id| id != milestone) {
             milestones.push(milestone.to_string());
         }
     }

@@ -122,11 +122,9 @@ pub(crate) fn read_date_prefix(text: &str, anchor: NaiveDate) -> Option<(DateRea
     };
     for &end in ends.iter().rev() {
         let candidate = text[..end].trim_end_matches([',', '.', ';', ')', ':']);
-        match read_date_with(candidate, base, false) {
-            found @ (DateRead::Date(..) | DateRead::Impossible) => {
-                return Some((found, candidate.len()));
-            }
-            _ => {}
+        let found = read_date_with(candidate, base, false);
+        if matches!(found, DateRead::Date(..) | DateRead::Impossible) {
+            return Some((found, candidate.len()));
         }
     }
     None

@@ -374,10 +374,8 @@ fn clause_end(text: &str) -> usize {
     for (index, &byte) in bytes.iter().enumerate() {
         match byte {
             b';' | b'(' | b')' => return index,
-            b'.' | b'!' | b'?' => {
-                if index + 1 == bytes.len() || bytes[index + 1] == b' ' {
-                    return index;
-                }
+            b'.' | b'!' | b'?' if index + 1 == bytes.len() || bytes[index + 1] == b' ' => {
+                return index;
             }
             _ => {}
         }

@@ -194,10 +194,10 @@ pub(crate) fn extract_markdown(text: &str, extraction: &mut Extraction) {
             {
                 pending_heading = None;
             }
-            Event::End(TagEnd::Paragraph) if list_depth == 0 => {
-                if text[range.clone()].trim_start().starts_with('|') {
-                    context.table(range, true);
-                }
+            Event::End(TagEnd::Paragraph)
+                if list_depth == 0 && text[range.clone()].trim_start().starts_with('|') =>
+            {
+                context.table(range, true);
             }
             _ => {}
         }

@@ -43,6 +43,7 @@ mod assemble;
 mod catalog;
 mod dates;
 mod fields;
+mod hash;
 mod ids;
 mod lines;
 mod markdown;

@@ -1,7 +1,7 @@
 //! Owners (spec §1.4, §2.3): splitting owner texts, known teams, and the
 //! best-matching team of an ownership section.
 
-use std::collections::{HashMap, HashSet};
+use super::hash::{FastMap, FastSet};
 
 use super::text::{key, split_list, strip_markup};
 
@@ -9,7 +9,7 @@ use super::text::{key, split_list, strip_markup};
 /// compared by their matching key.
 #[derive(Debug, Default)]
 pub(crate) struct KnownTeams {
-    keys: HashSet<String>,
+    keys: FastSet<String>,
 }
 
 impl KnownTeams {
@@ -82,7 +82,7 @@ pub(crate) fn split_owners(text: &str, known: &KnownTeams) -> Vec<String> {
         }
     }
     owners.retain(|owner| !NO_OWNER.contains(&owner.to_ascii_lowercase().as_str()));
-    let mut seen = HashSet::new();
+    let mut seen = FastSet::default();
     owners.retain(|owner| seen.insert(key(owner)));
     owners
 }
@@ -122,23 +122,23 @@ pub(crate) fn best_section_owners(
     title: &str,
     description: &str,
 ) -> Vec<String> {
-    let team_words: Vec<HashSet<String>> = teams
+    let team_words: Vec<FastSet<String>> = teams
         .iter()
         .map(|(name, responsibilities)| {
-            let mut set: HashSet<String> = words(name).into_iter().collect();
+            let mut set: FastSet<String> = words(name).into_iter().collect();
             for responsibility in responsibilities {
                 set.extend(words(responsibility));
             }
             set
         })
         .collect();
-    let mut frequency: HashMap<&str, usize> = HashMap::new();
+    let mut frequency: FastMap<&str, usize> = FastMap::default();
     for set in &team_words {
         for word in set {
             *frequency.entry(word.as_str()).or_default() += 1;
         }
     }
-    let milestone_words: HashSet<String> =
+    let milestone_words: FastSet<String> =
         words(title).into_iter().chain(words(description)).collect();
     let scores: Vec<f64> = team_words
         .iter()

@@ -1,7 +1,7 @@
 //! Dependency resolution (spec §2.4), dependents, cycles and schedule
 //! conflicts.
 
-use std::collections::{HashMap, HashSet};
+use super::hash::{FastMap, FastSet};
 
 use super::text::{is_id_token, key};
 use crate::model::{Diagnostic, Milestone, Severity, State};
@@ -9,18 +9,19 @@ use crate::model::{Diagnostic, Milestone, Severity, State};
 /// Where each milestone's dependencies may point.
 struct Index<'a> {
     milestones: &'a [Milestone],
-    by_id: HashMap<String, usize>,
-    by_title: HashMap<String, Vec<usize>>,
+    by_id: FastMap<String, usize>,
+    by_title: FastMap<String, Vec<usize>>,
     /// Word → milestones whose title or id key holds it; for containment matches.
-    by_word: HashMap<&'a str, Vec<usize>>,
+    by_word: FastMap<&'a str, Vec<usize>>,
     keys: Vec<(String, String)>,
 }
 
 impl<'a> Index<'a> {
     fn new(milestones: &'a [Milestone], keys: &'a [(String, String)]) -> Self {
-        let mut by_id = HashMap::with_capacity(milestones.len());
-        let mut by_title: HashMap<String, Vec<usize>> = HashMap::with_capacity(milestones.len());
-        let mut by_word: HashMap<&'a str, Vec<usize>> = HashMap::new();
+        let mut by_id = FastMap::with_capacity_and_hasher(milestones.len(), Default::default());
+        let mut by_title: FastMap<String, Vec<usize>> =
+            FastMap::with_capacity_and_hasher(milestones.len(), Default::default());
+        let mut by_word: FastMap<&'a str, Vec<usize>> = FastMap::default();
         for (index, (id_key, title_key)) in keys.iter().enumerate() {
             by_id.entry(id_key.clone()).or_insert(index);
             by_title.entry(title_key.clone()).or_default().push(index);
@@ -79,7 +80,6 @@ impl<'a> Index<'a> {
             }
         }
         postings.sort_by_key(|list| list.len());
-        let padded = format!(" {wanted}");
         let matches: Vec<usize> = postings[0]
             .iter()
             .copied()
@@ -91,9 +91,7 @@ impl<'a> Index<'a> {
             })
             .filter(|&candidate| {
                 let (id_key, title_key) = &keys[candidate];
-                format!(" {title_key} ").contains(&format!("{padded} "))
-                    || format!(" {id_key} ").contains(&format!("{padded} "))
-                    || title_key.starts_with(&wanted)
+                holds_words(title_key, &wanted) || holds_words(id_key, &wanted)
             })
             .collect();
         let same: Vec<usize> = matches
@@ -108,6 +106,26 @@ impl<'a> Index<'a> {
             ([], several) | (several, _) => Resolution::Ambiguous(several.to_vec()),
         }
     }
+}
+
+/// Whether `haystack` holds `needle` starting and ending at word boundaries
+/// (both are matching keys: words joined by single spaces).
+fn holds_words(haystack: &str, needle: &str) -> bool {
+    let mut from = 0;
+    while let Some(found) = haystack[from..].find(needle) {
+        let start = from + found;
+        let end = start + needle.len();
+        let starts_word = start == 0 || haystack.as_bytes()[start - 1] == b' ';
+        let ends_word = end == haystack.len() || haystack.as_bytes()[end] == b' ';
+        if starts_word && ends_word {
+            return true;
+        }
+        from = start + 1;
+        while !haystack.is_char_boundary(from) {
+            from += 1;
+        }
+    }
+    false
 }
 
 enum Resolution {
@@ -177,10 +195,9 @@ pub(crate) fn resolve(milestones: &mut [Milestone], diagnostics: &mut Vec<Diagno
     }
     for (from, targets) in edges.iter().enumerate() {
         for &to in targets {
+            // `edges[from]` holds each target once, so no duplicate check is needed.
             let id = milestones[from].id.clone();
-            if !milestones[to].dependents.contains(&id) {
-                milestones[to].dependents.push(id);
-            }
+            milestones[to].dependents.push(id);
         }
     }
     report_self_dependencies(milestones, &edges, diagnostics);
@@ -222,7 +239,7 @@ fn report_cycles(
         Closed,
     }
     let mut marks = vec![Mark::New; milestones.len()];
-    let mut reported: HashSet<Vec<usize>> = HashSet::new();
+    let mut reported: FastSet<Vec<usize>> = FastSet::default();
     for root in 0..milestones.len() {
         if marks[root] != Mark::New {
             continue;

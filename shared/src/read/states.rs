@@ -63,22 +63,27 @@ const WORDS: &[(&str, State)] = &[
 /// `None` when the text names no state.
 pub(crate) fn read_state(text: &str) -> Option<State> {
     let lower = text.to_lowercase();
-    let mut best: Option<(usize, State)> = None;
-    for &(marker, state) in EMOJI {
-        if let Some(index) = lower.find(marker)
-            && best.is_none_or(|(b, _)| index < b)
-        {
-            best = Some((index, state));
+    let mut previous_alphanumeric = false;
+    // One scan: the first position where a marker starts wins; at one
+    // position the longer phrase wins (WORDS is ordered longest first).
+    for (index, ch) in lower.char_indices() {
+        let rest = &lower[index..];
+        if !ch.is_ascii() {
+            if let Some(&(_, state)) = EMOJI.iter().find(|(marker, _)| rest.starts_with(marker)) {
+                return Some(state);
+            }
+        } else if ch.is_ascii_alphabetic() && !previous_alphanumeric {
+            let found = WORDS.iter().find(|(word, _)| {
+                rest.starts_with(word)
+                    && !rest[word.len()..].starts_with(|c: char| c.is_alphanumeric())
+            });
+            if let Some(&(_, state)) = found {
+                return Some(state);
+            }
         }
+        previous_alphanumeric = ch.is_alphanumeric();
     }
-    for &(word, state) in WORDS {
-        if let Some(index) = find_word(&lower, word)
-            && best.is_none_or(|(b, _)| index < b)
-        {
-            best = Some((index, state));
-        }
-    }
-    best.map(|(_, state)| state)
+    None
 }
 
 /// The state a leading emoji declares (`✅ seeds …` at the start of a description).

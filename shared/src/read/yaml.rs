@@ -63,9 +63,8 @@ fn convert(node: &MarkedYaml<'_>, depth: usize) -> Node {
             YamlData::Mapping(entries) => Value::Map(
                 entries
                     .iter()
-                    .filter_map(|(key, value)| match scalar_of(key) {
-                        Some(key) => Some((key, convert(value, depth + 1))),
-                        None => None,
+                    .filter_map(|(key, value)| {
+                        scalar_of(key).map(|key| (key, convert(value, depth + 1)))
                     })
                     .collect(),
             ),
