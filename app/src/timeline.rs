@@ -8,8 +8,10 @@ use milepost_shared::{Marker, Milestone};
 /// Height of every row (group headings and milestones), in pixels. The
 /// label column and the chart share it so they line up.
 pub const ROW_HEIGHT: f64 = 32.0;
+/// Half the width of the diamond drawn for a target without a start.
+pub const POINT_RADIUS: f64 = 7.0;
 /// Height of the scale above the rows.
-pub const AXIS_HEIGHT: f64 = 28.0;
+pub const AXIS_HEIGHT: f64 = 40.0;
 
 /// How rows are grouped.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -88,14 +90,15 @@ impl Shape {
     /// Left edge: where arrows into this milestone end.
     pub fn left(self) -> f64 {
         match self {
-            Shape::Bar { x, .. } | Shape::Point { x } => x,
+            Shape::Bar { x, .. } => x,
+            Shape::Point { x } => x - POINT_RADIUS,
         }
     }
     /// Right edge: where arrows out of this milestone start.
     pub fn right(self) -> f64 {
         match self {
             Shape::Bar { x, width } => x + width,
-            Shape::Point { x } => x,
+            Shape::Point { x } => x + POINT_RADIUS,
         }
     }
 }
@@ -538,8 +541,8 @@ mod tests {
             (refs[arrow.from].id.as_str(), refs[arrow.to].id.as_str()),
             ("pay-1", "pay-2")
         );
-        // pay-1 (row 2, target Jan 16) -> pay-2 (row 1, starts Jan 5).
-        assert!(arrow.path.starts_with("M60.0 80.0 C"), "{}", arrow.path);
+        // pay-1 (row 2, a diamond on Jan 16) -> pay-2 (row 1, a bar from Jan 5).
+        assert!(arrow.path.starts_with("M67.0 80.0 C"), "{}", arrow.path);
         assert!(arrow.path.ends_with("16.0 48.0"), "{}", arrow.path);
     }
 

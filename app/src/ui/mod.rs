@@ -20,7 +20,7 @@ pub use api::{Snapshot, Store};
 pub use card::{Card, CardBody, report_height};
 pub use common::UrlState;
 pub use detail::DetailPanel;
-pub use leadership::Leadership;
+pub use leadership::{Leadership, Portfolio};
 pub use table::MilestoneTable;
 
 /// Mounts the app on `<body>`.

@@ -10,7 +10,9 @@ use super::api::Store;
 use super::common::{StatusChip, UrlState, today_of};
 use super::panels::Visible;
 use crate::facets::document_title;
-use crate::timeline::{AXIS_HEIGHT, Grouping, Layout, ROW_HEIGHT, Row, Shape, Zoom, layout};
+use crate::timeline::{
+    AXIS_HEIGHT, Grouping, Layout, POINT_RADIUS, ROW_HEIGHT, Row, Shape, Zoom, layout,
+};
 
 /// A built layout with the roadmap it was built from.
 #[derive(Clone)]
@@ -167,8 +169,8 @@ fn Chart(drawn: Drawn, url: UrlState) -> impl IntoView {
         .map(|tick| {
             view! {
                 <g>
-                    <line class="tick" class:year=tick.year_start x1=tick.x x2=tick.x y1=AXIS_HEIGHT - 8.0 y2=AXIS_HEIGHT></line>
-                    <text class="tick-label" x=tick.x + 6.0 y=AXIS_HEIGHT - 10.0>{tick.label.clone()}</text>
+                    <line class="tick" class:year=tick.year_start x1=tick.x x2=tick.x y1=AXIS_HEIGHT - 10.0 y2=AXIS_HEIGHT></line>
+                    <text class="tick-label" x=tick.x + 6.0 y=AXIS_HEIGHT - 14.0>{tick.label.clone()}</text>
                 </g>
             }
         })
@@ -203,7 +205,8 @@ fn Chart(drawn: Drawn, url: UrlState) -> impl IntoView {
                         .into_any()
                 }
                 Shape::Point { x } => {
-                    let d = format!("M{x:.1} {:.1} l7 7 l-7 7 l-7 -7 Z", mid - 7.0);
+                    let r = POINT_RADIUS;
+                    let d = format!("M{x:.1} {:.1} l{r} {r} l-{r} {r} l-{r} -{r} Z", mid - r);
                     view! { <path class=class d=d></path> }.into_any()
                 }
             };
@@ -235,7 +238,7 @@ fn Chart(drawn: Drawn, url: UrlState) -> impl IntoView {
     let marker_labels = layout
         .markers
         .iter()
-        .map(|marker| view! { <text class="marker-label" x=marker.x + 4.0 y=10>{marker.title.clone()}</text> })
+        .map(|marker| view! { <text class="marker-label" x=marker.x + 4.0 y=13>{marker.title.clone()}</text> })
         .collect_view();
     let today = layout.today_x.map(|x| {
         view! { <line class="today" x1=x x2=x y1=0 y2=height></line> }
@@ -243,8 +246,8 @@ fn Chart(drawn: Drawn, url: UrlState) -> impl IntoView {
     let today_label = layout.today_x.map(|x| {
         view! {
             <g class="today-flag">
-                <rect x=x - 22.0 y=0 width=44 height=15 rx=3></rect>
-                <text x=x y=11 text-anchor="middle">"Today"</text>
+                <rect x=x - 22.0 y=2 width=44 height=15 rx=3></rect>
+                <text x=x y=13 text-anchor="middle">"Today"</text>
             </g>
         }
     });
