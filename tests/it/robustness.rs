@@ -179,3 +179,56 @@ fn every_corpus_file_mangled_together_still_reads() {
     let roadmap = read(&sources, &ReadOptions::new(day("2026-01-20")));
     assert!(!roadmap.milestones.is_empty());
 }
+
+/// Inputs shaped to hit deep nesting or repeated work; each must finish
+/// (a quadratic path would make this test crawl, not fail an assertion).
+#[test]
+fn hostile_shapes_terminate() {
+    let deep_quotes = ">".repeat(20_000) + " - [ ] x\n";
+    let deep_lists: String = (0..2_000)
+        .map(|depth| format!("{}- [ ] item {depth}\n", "  ".repeat(depth)))
+        .collect();
+    let parens = format!("- [ ] {} due 2026-01-01\n", "(".repeat(50_000));
+    let closing_parens = format!("- [ ] {}\n", "(a)".repeat(20_000));
+    let backticks = format!(
+        "| Milestone | Target |\n| --- | --- |\n| {} | 2026-01-01 |\n",
+        "` `` ".repeat(20_000)
+    );
+    let duplicates: String = "| Milestone | Target |\n| --- | --- |\n".to_string()
+        + &"| Same title | 2026-01-01 |\n".repeat(5_000);
+    let chain: String = "milestones:\n".to_string()
+        + &(0..3_000)
+            .map(|i| {
+                format!(
+                    "  - id: m{i}\n    title: M {i}\n    depends_on: [m{}, m0]\n",
+                    i + 1
+                )
+            })
+            .collect::<String>()
+        + "  - id: m3000\n    title: End\n    depends_on: [m0]\n";
+    let deep_yaml = "milestones: ".to_string() + &"[".repeat(5_000);
+    let long_line = "| a ".repeat(50_000);
+    for (path, text) in [
+        ("quotes.md", deep_quotes.as_str()),
+        ("lists.md", &deep_lists),
+        ("parens.md", &parens),
+        ("closing.md", &closing_parens),
+        ("ticks.md", &backticks),
+        ("dupes.md", &duplicates),
+        ("chain.yaml", &chain),
+        ("deep.yaml", &deep_yaml),
+        ("long.md", &long_line),
+    ] {
+        read_as(path, text.as_bytes());
+    }
+    let roadmap = read_as("dupes.md", duplicates.as_bytes());
+    assert_eq!(roadmap.milestones.len(), 5_000);
+    assert_eq!(roadmap.milestones[4_999].id, "dupes/same-title-5000");
+    let roadmap = read_as("chain.yaml", chain.as_bytes());
+    assert!(
+        roadmap
+            .diagnostics
+            .iter()
+            .any(|d| d.message.contains("dependency cycle"))
+    );
+}

@@ -6,7 +6,7 @@ use super::hash::{FastMap, FastSet};
 use super::ReadOptions;
 use super::dates::{DateBase, DateRead, read_date};
 use super::ids::{document_stem, slug};
-use super::owners::{KnownTeams, best_section_owners, lead_teams, split_owners};
+use super::owners::{KnownTeams, SectionMatcher, lead_teams, split_owners};
 use super::raw::{Extraction, Kind, Located};
 use super::resolve::resolve;
 use super::states::read_state;
@@ -214,6 +214,7 @@ fn read_document(
         .filter(|team| team.from_section)
         .map(|team| (team.name.clone(), team.responsibilities.clone()))
         .collect();
+    let section_matcher = SectionMatcher::new(&section_teams);
 
     for raw in &document.milestones {
         let mut owners: Vec<String> = Vec::new();
@@ -233,13 +234,13 @@ fn read_document(
         owners.retain(|owner| seen.insert(key(owner)));
         let owner_source = if !owners.is_empty() {
             OwnerSource::Explicit
-        } else if !section_teams.is_empty() {
+        } else if !section_matcher.is_empty() {
             let text = if raw.match_text.is_empty() {
                 &raw.description
             } else {
                 &raw.match_text
             };
-            owners = best_section_owners(&section_teams, &title, text);
+            owners = section_matcher.owners(&title, text);
             OwnerSource::Section
         } else if !document_owners.is_empty() {
             owners = document_owners.clone();
@@ -350,16 +351,18 @@ fn read_document(
 fn assign_ids(milestones: &mut [Milestone], diagnostics: &mut Vec<Diagnostic>) {
     let mut first_seen: FastMap<String, (String, u32)> =
         FastMap::with_capacity_and_hasher(milestones.len(), Default::default());
+    // The next suffix to try per repeated id, so many repeats stay linear.
+    let mut next_suffix: FastMap<String, u32> = FastMap::default();
     for milestone in milestones.iter_mut() {
         let lowered = milestone.id.to_lowercase();
         if let Some((path, line)) = first_seen.get(&lowered) {
-            let mut suffix = 2;
+            let suffix = next_suffix.entry(lowered.clone()).or_insert(2);
             let unique = loop {
                 let candidate = format!("{}-{suffix}", milestone.id);
+                *suffix += 1;
                 if !first_seen.contains_key(&candidate.to_lowercase()) {
                     break candidate;
                 }
-                suffix += 1;
             };
             diagnostics.push(Diagnostic {
                 path: milestone.document.clone(),

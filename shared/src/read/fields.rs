@@ -180,10 +180,12 @@ const INLINE_KEYS: &[(&str, Key)] = &[
 pub(crate) fn inline_fields(text: &str, anchor: NaiveDate, fields: &mut InlineFields) {
     let lower = text.to_ascii_lowercase();
     let bytes = lower.as_bytes();
+    let closes = matching_parens(bytes);
     let mut index = 0;
     while index < bytes.len() {
         if bytes[index] == b'(' {
-            let Some(close) = matching_paren(bytes, index) else {
+            let found = closes.binary_search_by_key(&index, |&(open, _)| open);
+            let Some(close) = found.ok().map(|position| closes[position].1) else {
                 index += 1;
                 continue;
             };
@@ -219,21 +221,24 @@ pub(crate) fn inline_fields(text: &str, anchor: NaiveDate, fields: &mut InlineFi
     }
 }
 
-fn matching_paren(bytes: &[u8], open: usize) -> Option<usize> {
-    let mut depth = 0usize;
-    for (offset, &byte) in bytes[open..].iter().enumerate() {
+/// Every matched `(`…`)` pair, in order of the opening parenthesis, found
+/// in one pass (unmatched ones are left out).
+fn matching_parens(bytes: &[u8]) -> Vec<(usize, usize)> {
+    let mut pairs = Vec::new();
+    let mut open = Vec::new();
+    for (index, &byte) in bytes.iter().enumerate() {
         match byte {
-            b'(' => depth += 1,
+            b'(' => open.push(index),
             b')' => {
-                depth -= 1;
-                if depth == 0 {
-                    return Some(open + offset);
+                if let Some(start) = open.pop() {
+                    pairs.push((start, index));
                 }
             }
             _ => {}
         }
     }
-    None
+    pairs.sort_unstable();
+    pairs
 }
 
 /// Reads a parenthesised group as comma-separated fields; parts without a

@@ -75,6 +75,8 @@ pub(crate) fn extract_markdown(text: &str, extraction: &mut Extraction) {
         extraction,
     };
     let mut in_metadata = false;
+    let mut metadata = String::new();
+    let mut metadata_start: Option<usize> = None;
     let mut heading: Option<(u8, usize, String)> = None;
     let mut pending_heading: Option<HeadingInfo> = None;
     let mut table_depth = 0usize;
@@ -97,9 +99,21 @@ pub(crate) fn extract_markdown(text: &str, extraction: &mut Extraction) {
             continue;
         }
         match event {
-            Event::Start(Tag::MetadataBlock(_)) => in_metadata = true,
-            Event::End(TagEnd::MetadataBlock(_)) => in_metadata = false,
-            Event::Text(body) if in_metadata => context.front_matter(&body, range.start),
+            Event::Start(Tag::MetadataBlock(_)) => {
+                in_metadata = true;
+                metadata_start = None;
+                metadata.clear();
+            }
+            Event::End(TagEnd::MetadataBlock(_)) => {
+                in_metadata = false;
+                if let Some(start) = metadata_start {
+                    context.front_matter(&metadata, start);
+                }
+            }
+            Event::Text(body) if in_metadata => {
+                metadata_start.get_or_insert(range.start);
+                metadata.push_str(&body);
+            }
             Event::Start(Tag::Heading { level, .. }) => {
                 heading = Some((heading_level(level), range.start, String::new()));
                 pending_heading = None;
@@ -344,7 +358,11 @@ impl Context<'_> {
         let (criteria, ownership) = self.sections.last().map_or((false, false), |section| {
             (section.criteria, section.ownership)
         });
+        // Under an ownership or criteria heading a field list describes teams
+        // or criteria, not a milestone.
         if let Some(heading) = &list.after_heading
+            && !ownership
+            && !criteria
             && list.items.iter().all(|item| item.task.is_none())
             && self.heading_block(heading, &list)
         {
@@ -853,6 +871,9 @@ fn split_cells(row: &str) -> Vec<String> {
     let mut cells = Vec::new();
     let mut current = String::new();
     let mut rest = row;
+    // Backtick run lengths with no closing run later on the row: looking
+    // again could only fail again (and would make long rows quadratic).
+    let mut unclosed: Vec<usize> = Vec::new();
     while let Some(ch) = rest.chars().next() {
         match ch {
             '\\' if rest[1..].starts_with('|') => {
@@ -862,7 +883,15 @@ fn split_cells(row: &str) -> Vec<String> {
             '`' => {
                 let ticks = rest.len() - rest.trim_start_matches('`').len();
                 let fence = &rest[..ticks];
-                if let Some(close) = rest[ticks..].find(fence) {
+                let close = if unclosed.contains(&ticks) {
+                    None
+                } else {
+                    rest[ticks..].find(fence)
+                };
+                if close.is_none() && !unclosed.contains(&ticks) {
+                    unclosed.push(ticks);
+                }
+                if let Some(close) = close {
                     let end = ticks + close + ticks;
                     current.push_str(&rest[..end]);
                     rest = &rest[end..];

@@ -114,50 +114,69 @@ fn words(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// The ownership-section teams whose name and responsibilities best match a
-/// milestone's title and description; every team when none matches.
-/// Words many teams share weigh less (each counts 1 / number of teams using it).
-pub(crate) fn best_section_owners(
-    teams: &[(String, Vec<String>)],
-    title: &str,
-    description: &str,
-) -> Vec<String> {
-    let team_words: Vec<FastSet<String>> = teams
-        .iter()
-        .map(|(name, responsibilities)| {
-            let mut set: FastSet<String> = words(name).into_iter().collect();
-            for responsibility in responsibilities {
-                set.extend(words(responsibility));
+/// Matches milestones to the teams of one document's ownership section.
+pub(crate) struct SectionMatcher<'a> {
+    teams: &'a [(String, Vec<String>)],
+    team_words: Vec<FastSet<String>>,
+    frequency: FastMap<String, usize>,
+}
+
+impl<'a> SectionMatcher<'a> {
+    /// Prepares the teams' words once per document.
+    pub(crate) fn new(teams: &'a [(String, Vec<String>)]) -> Self {
+        let team_words: Vec<FastSet<String>> = teams
+            .iter()
+            .map(|(name, responsibilities)| {
+                let mut set: FastSet<String> = words(name).into_iter().collect();
+                for responsibility in responsibilities {
+                    set.extend(words(responsibility));
+                }
+                set
+            })
+            .collect();
+        let mut frequency: FastMap<String, usize> = FastMap::default();
+        for set in &team_words {
+            for word in set {
+                *frequency.entry(word.clone()).or_default() += 1;
             }
-            set
-        })
-        .collect();
-    let mut frequency: FastMap<&str, usize> = FastMap::default();
-    for set in &team_words {
-        for word in set {
-            *frequency.entry(word.as_str()).or_default() += 1;
+        }
+        SectionMatcher {
+            teams,
+            team_words,
+            frequency,
         }
     }
-    let milestone_words: FastSet<String> =
-        words(title).into_iter().chain(words(description)).collect();
-    let scores: Vec<f64> = team_words
-        .iter()
-        .map(|set| {
-            milestone_words
-                .iter()
-                .filter(|word| set.contains(*word))
-                .map(|word| 1.0 / frequency.get(word.as_str()).copied().unwrap_or(1) as f64)
-                .sum()
-        })
-        .collect();
-    let best = scores.iter().copied().fold(0.0_f64, f64::max);
-    if best <= 0.0 {
-        return teams.iter().map(|(name, _)| name.clone()).collect();
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.teams.is_empty()
     }
-    teams
-        .iter()
-        .zip(&scores)
-        .filter(|(_, score)| (**score - best).abs() < 1e-9)
-        .map(|((name, _), _)| name.clone())
-        .collect()
+
+    /// The teams whose name and responsibilities best match a milestone's
+    /// title and description; every team when none matches. Words many teams
+    /// share weigh less (each counts 1 / number of teams using it).
+    pub(crate) fn owners(&self, title: &str, description: &str) -> Vec<String> {
+        let milestone_words: FastSet<String> =
+            words(title).into_iter().chain(words(description)).collect();
+        let scores: Vec<f64> = self
+            .team_words
+            .iter()
+            .map(|set| {
+                milestone_words
+                    .iter()
+                    .filter(|word| set.contains(*word))
+                    .map(|word| 1.0 / self.frequency.get(word).copied().unwrap_or(1) as f64)
+                    .sum()
+            })
+            .collect();
+        let best = scores.iter().copied().fold(0.0_f64, f64::max);
+        if best <= 0.0 {
+            return self.teams.iter().map(|(name, _)| name.clone()).collect();
+        }
+        self.teams
+            .iter()
+            .zip(&scores)
+            .filter(|(_, score)| (**score - best).abs() < 1e-9)
+            .map(|((name, _), _)| name.clone())
+            .collect()
+    }
 }

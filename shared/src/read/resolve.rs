@@ -238,7 +238,10 @@ fn report_cycles(
         Open,
         Closed,
     }
+    /// Cycle reports are capped: past this many the graph needs fixing as a whole.
+    const MAX_REPORTS: usize = 50;
     let mut marks = vec![Mark::New; milestones.len()];
+    let mut stack_position = vec![0usize; milestones.len()];
     let mut reported: FastSet<Vec<usize>> = FastSet::default();
     for root in 0..milestones.len() {
         if marks[root] != Mark::New {
@@ -255,16 +258,21 @@ fn report_cycles(
                 match marks[to] {
                     Mark::New => {
                         marks[to] = Mark::Open;
+                        stack_position[to] = stack.len();
                         stack.push((to, 0));
                     }
-                    Mark::Open => {
-                        let start = stack.iter().position(|&(n, _)| n == to).unwrap_or(0);
+                    Mark::Open if reported.len() < MAX_REPORTS => {
+                        let start = stack_position[to];
                         let cycle: Vec<usize> = stack[start..].iter().map(|&(n, _)| n).collect();
                         let mut canonical = cycle.clone();
                         canonical.sort_unstable();
                         if reported.insert(canonical) {
                             let mut names: Vec<&str> =
                                 cycle.iter().map(|&n| milestones[n].id.as_str()).collect();
+                            if names.len() > 12 {
+                                names.drain(6..names.len() - 5);
+                                names.insert(6, "…");
+                            }
                             names.push(milestones[to].id.as_str());
                             let first = &milestones[to];
                             diagnostics.push(Diagnostic {
@@ -278,7 +286,7 @@ fn report_cycles(
                             });
                         }
                     }
-                    Mark::Closed => {}
+                    Mark::Open | Mark::Closed => {}
                 }
             } else {
                 marks[node] = Mark::Closed;
