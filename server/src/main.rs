@@ -1,6 +1,7 @@
 //! The `milepost` binary: parses the command line, runs the command and maps
 //! failures to exit codes (2 for a wrong command, 1 for a failed run).
 
+use std::io::IsTerminal as _;
 use std::process::ExitCode;
 
 use anyhow::Context as _;
@@ -24,10 +25,14 @@ fn main() -> ExitCode {
 }
 
 fn serve(args: &ServeArgs) -> ExitCode {
+    // Logs go to stderr (stdout carries the one "serving" line for people
+    // and scripts), coloured only on a terminal.
     tracing_subscriber::fmt()
         .with_env_filter(
             EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
         )
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
         .init();
     let config = match serve_config(args) {
         Ok(config) => config,

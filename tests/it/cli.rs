@@ -324,3 +324,83 @@ fn the_example_config_file_is_valid_and_points_at_the_examples() {
     );
     assert!(config.frame_ancestors.contains(&"'self'".to_string()));
 }
+
+#[test]
+fn serve_settings_come_from_flags_then_environment_then_file() {
+    let dir = tempfile::tempdir().unwrap_or_else(|error| panic!("tempdir: {error}"));
+    let config = dir.path().join("milepost.toml");
+    std::fs::write(&config, "listen = '127.0.0.1:0'\nsources = ['from-file']\n")
+        .unwrap_or_else(|error| panic!("write: {error}"));
+    let config = config.to_string_lossy().into_owned();
+    // Each run names a source that does not exist: the error says which won.
+    let serve = |env: Option<&str>, flag: Option<&str>| {
+        let mut command = milepost();
+        command.args(["serve", "--config", &config]);
+        if let Some(flag) = flag {
+            command.args(["--source", flag]);
+        }
+        if let Some(env) = env {
+            command.env("MILEPOST_SOURCES", env);
+        }
+        let output = command
+            .output()
+            .unwrap_or_else(|error| panic!("cannot run milepost: {error}"));
+        assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+        stderr(&output)
+    };
+    assert!(serve(None, None).contains("from-file"));
+    assert!(serve(Some("from-env"), None).contains("from-env"));
+    assert!(serve(Some("from-env"), Some("from-flag")).contains("from-flag"));
+}
+
+/// `milepost serve` with no source serves the bundled examples, answers
+/// HTTP, and stops cleanly on SIGTERM.
+#[cfg(unix)]
+#[test]
+fn serve_runs_the_examples_and_stops_on_sigterm() {
+    use std::io::{BufRead as _, BufReader, Read as _, Write as _};
+    let mut child = milepost()
+        .args(["serve", "--listen", "127.0.0.1:0", "--today", "2026-01-20"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|error| panic!("cannot start milepost serve: {error}"));
+    let stdout = child.stdout.take().unwrap_or_else(|| panic!("no stdout"));
+    let mut line = String::new();
+    BufReader::new(stdout)
+        .read_line(&mut line)
+        .unwrap_or_else(|error| panic!("read: {error}"));
+    let address = line
+        .trim()
+        .strip_prefix("Milepost is serving http://")
+        .and_then(|rest| rest.strip_suffix('/'))
+        .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
+        .to_string();
+
+    let mut stream = std::net::TcpStream::connect(&address)
+        .unwrap_or_else(|error| panic!("connect {address}: {error}"));
+    write!(
+        stream,
+        "GET /api/documents HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap_or_else(|error| panic!("send: {error}"));
+    let mut answer = String::new();
+    stream
+        .read_to_string(&mut answer)
+        .unwrap_or_else(|error| panic!("read: {error}"));
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert!(answer.contains("\"backstage-mvp.md\""), "{answer}");
+    assert!(answer.contains("\"docs/payments/q1-plan.md\""), "{answer}");
+
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap_or_else(|error| panic!("kill: {error}"));
+    assert!(killed.success());
+    let status = child.wait().unwrap_or_else(|error| panic!("wait: {error}"));
+    assert_eq!(
+        status.code(),
+        Some(0),
+        "serve did not exit cleanly on SIGTERM"
+    );
+}
