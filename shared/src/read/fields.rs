@@ -214,6 +214,23 @@ pub(crate) fn inline_fields(text: &str, anchor: NaiveDate, fields: &mut InlineFi
                 continue;
             }
         }
+        // `completed 2025-11-01`, `cancelled 2026-01-05`: a state word with a date.
+        if at_word_start
+            && bytes[index].is_ascii_alphabetic()
+            && let Some((state, len)) = leading_state_word(&text[index..])
+        {
+            let after = &text[index + len..];
+            let gap = after.len() - after.trim_start().len();
+            if gap > 0
+                && let Some((_, date_len)) = read_date_prefix(&after[gap..], anchor)
+            {
+                let end = index + len + gap + date_len;
+                fields.state = Some(state);
+                fields.spans.push(index..end);
+                index = end;
+                continue;
+            }
+        }
         index += 1;
         while index < bytes.len() && !text.is_char_boundary(index) {
             index += 1;
