@@ -697,3 +697,61 @@ fn malformed_tree_reads_every_file() {
             .any(|m| m.title == "Still readable")
     );
 }
+
+// ---- the incremental reader gives what a fresh read gives ----
+
+#[test]
+fn incremental_reader_matches_a_fresh_read() {
+    use milepost_shared::read::{ReadOptions, Reader};
+
+    let mut files = load_tree(&examples_dir().join("northwind"));
+    let mut reader = Reader::new(ReadOptions::new(day("2026-01-20")));
+    for (path, bytes) in &files {
+        reader.set_source(path, bytes);
+    }
+    assert_eq!(reader.roadmap(), read_files(&files, "2026-01-20"));
+
+    // Change one document: PAY-7 is now done.
+    let plan = files
+        .iter_mut()
+        .find(|(path, _)| path == "docs/payments/q1-plan.md")
+        .expect("payments plan");
+    let text: Vec<String> = String::from_utf8_lossy(&plan.1)
+        .lines()
+        .map(|line| {
+            if line.starts_with("| PAY-7") {
+                line.replace("In progress", "Done")
+            } else {
+                line.to_string()
+            }
+        })
+        .collect();
+    plan.1 = text.join("\n").into_bytes();
+    reader.set_source(&plan.0, &plan.1);
+    let roadmap = reader.roadmap();
+    assert_eq!(milestone(&roadmap, "PAY-7").status, Status::Done);
+    assert_eq!(roadmap, read_files(&files, "2026-01-20"));
+
+    // A new document that makes "Security & Platform" a known team changes
+    // how another, unchanged document is read.
+    let teams = (
+        "docs/teams.md".to_string(),
+        b"## Teams\n\n- **Security & Platform** owns break-glass access.\n".to_vec(),
+    );
+    reader.set_source(&teams.0, &teams.1);
+    files.push(teams);
+    let roadmap = reader.roadmap();
+    assert_eq!(
+        milestone(&roadmap, "SEC-102").owners,
+        ["Security & Platform"]
+    );
+    assert_eq!(roadmap, read_files(&files, "2026-01-20"));
+
+    // Another day; then a removed document is gone.
+    reader.set_options(ReadOptions::new(day("2026-03-01")));
+    assert_eq!(reader.roadmap(), read_files(&files, "2026-03-01"));
+    reader.remove_source("docs/teams.md");
+    files.pop();
+    reader.set_options(ReadOptions::new(day("2026-01-20")));
+    assert_eq!(reader.roadmap(), read_files(&files, "2026-01-20"));
+}

@@ -1,7 +1,9 @@
 //! The normalisation pass: every document's loose records, together, become
 //! one [`Roadmap`] (dates, states, owners, ids, dependencies, teams, status).
 
-use super::hash::{FastMap, FastSet};
+use std::hash::{Hash, Hasher};
+
+use super::hash::{FastHasher, FastMap, FastSet};
 
 use super::ReadOptions;
 use super::dates::{DateBase, DateRead, read_date};
@@ -23,8 +25,27 @@ struct CatalogClaim {
     owner: Option<String>,
 }
 
-/// Builds the roadmap from every document's extraction (in path order).
-pub(crate) fn assemble(documents: &[&Extraction], options: &ReadOptions) -> Roadmap {
+/// One document's normalised output, kept by the [`Reader`](super::Reader)
+/// between reads and reused while its inputs are unchanged.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Normalised {
+    /// Hash of the inputs besides the extraction: known teams, catalog claim, today.
+    fingerprint: u64,
+    document: Option<Document>,
+    milestones: Vec<Milestone>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// Per-path normalised outputs; an entry is dropped when its source changes.
+pub(crate) type NormalisedCache = FastMap<String, Normalised>;
+
+/// Builds the roadmap from every document's extraction (in path order),
+/// reusing and refreshing `cache` when one is given.
+pub(crate) fn assemble(
+    documents: &[&Extraction],
+    options: &ReadOptions,
+    mut cache: Option<&mut NormalisedCache>,
+) -> Roadmap {
     let mut roadmap = Roadmap::default();
     let mut diagnostics: Vec<Diagnostic> = Vec::new();
     for document in documents {
@@ -96,6 +117,8 @@ pub(crate) fn assemble(documents: &[&Extraction], options: &ReadOptions) -> Road
         }
     }
 
+    let known_fingerprint = known.fingerprint();
+
     // Documents and milestones.
     let mut teams = TeamBook::default();
     for document in documents {
@@ -114,14 +137,40 @@ pub(crate) fn assemble(documents: &[&Extraction], options: &ReadOptions) -> Road
         {
             continue;
         }
-        read_document(
-            document,
-            options,
-            &known,
-            claim_for(&document.path),
-            &mut roadmap,
-            &mut diagnostics,
-        );
+        let claim = claim_for(&document.path);
+        let mut hasher = FastHasher::default();
+        known_fingerprint.hash(&mut hasher);
+        claim.map(|c| (&c.entity, &c.owner)).hash(&mut hasher);
+        options.today.hash(&mut hasher);
+        let fingerprint = hasher.finish();
+        let cached = cache
+            .as_deref()
+            .and_then(|cache| cache.get(&document.path))
+            .filter(|cached| cached.fingerprint == fingerprint);
+        let fresh;
+        let output = match cached {
+            Some(output) => output,
+            None => {
+                let mut output = Normalised {
+                    fingerprint,
+                    ..Normalised::default()
+                };
+                read_document(document, options, &known, claim, &mut output);
+                match cache.as_deref_mut() {
+                    Some(cache) => &*cache
+                        .entry(document.path.clone())
+                        .insert_entry(output)
+                        .into_mut(),
+                    None => {
+                        fresh = output;
+                        &fresh
+                    }
+                }
+            }
+        };
+        roadmap.documents.extend(output.document.iter().cloned());
+        roadmap.milestones.extend(output.milestones.iter().cloned());
+        diagnostics.extend(output.diagnostics.iter().cloned());
         roadmap.markers.extend(document.markers.iter().cloned());
     }
 
@@ -142,15 +191,18 @@ pub(crate) fn assemble(documents: &[&Extraction], options: &ReadOptions) -> Road
     roadmap
 }
 
+/// Normalises one document on its own (everything but ids, dependencies,
+/// teams and statuses, which need the whole roadmap).
 fn read_document(
     document: &Extraction,
     options: &ReadOptions,
     known: &KnownTeams,
     claim: Option<&CatalogClaim>,
-    roadmap: &mut Roadmap,
-    diagnostics: &mut Vec<Diagnostic>,
+    output: &mut Normalised,
 ) {
     let path = &document.path;
+    let diagnostics = &mut output.diagnostics;
+    let milestones = &mut output.milestones;
     let mut warn = |line: u32, message: String| {
         diagnostics.push(Diagnostic {
             path: path.clone(),
@@ -198,7 +250,7 @@ fn read_document(
         .clone()
         .or_else(|| document.first_heading.clone())
         .unwrap_or_else(|| stem.to_string());
-    roadmap.documents.push(Document {
+    output.document = Some(Document {
         path: path.clone(),
         title,
         summary: document.summary.clone(),
@@ -315,7 +367,7 @@ fn read_document(
             .id
             .clone()
             .unwrap_or_else(|| format!("{stem}/{}", slug(&title)));
-        roadmap.milestones.push(Milestone {
+        milestones.push(Milestone {
             id,
             title,
             description: raw.description.clone(),

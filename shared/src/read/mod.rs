@@ -96,11 +96,13 @@ impl ReadOptions {
 /// One-shot: all sources in, the roadmap (with diagnostics inside
 /// `roadmap.diagnostics`) out. Never panics.
 pub fn read(sources: &[Source<'_>], options: &ReadOptions) -> Roadmap {
-    let mut reader = Reader::new(options.clone());
+    let mut documents: BTreeMap<&str, Extraction> = BTreeMap::new();
     for source in sources {
-        reader.set_source(source.path, source.bytes);
+        documents.insert(source.path, extract(source.path, source.bytes));
     }
-    reader.roadmap()
+    let documents: Vec<&Extraction> = documents.values().collect();
+    // One shot: nothing to keep for later, so no cache.
+    assemble::assemble(&documents, options, None)
 }
 
 /// Incremental reader for the server's live reload: keeps each document's
@@ -109,6 +111,8 @@ pub fn read(sources: &[Source<'_>], options: &ReadOptions) -> Roadmap {
 pub struct Reader {
     options: ReadOptions,
     documents: BTreeMap<String, Extraction>,
+    /// Each document's normalised output from the last `roadmap()`.
+    normalised: assemble::NormalisedCache,
 }
 
 impl Reader {
@@ -117,17 +121,20 @@ impl Reader {
         Reader {
             options,
             documents: BTreeMap::new(),
+            normalised: assemble::NormalisedCache::default(),
         }
     }
 
     /// Adds or replaces one document (only it is extracted again).
     pub fn set_source(&mut self, path: &str, bytes: &[u8]) {
+        self.normalised.remove(path);
         self.documents
             .insert(path.to_string(), extract(path, bytes));
     }
 
     /// Forgets one document.
     pub fn remove_source(&mut self, path: &str) {
+        self.normalised.remove(path);
         self.documents.remove(path);
     }
 
@@ -144,7 +151,7 @@ impl Reader {
     /// The roadmap of every source set so far, resolved and with statuses.
     pub fn roadmap(&mut self) -> Roadmap {
         let documents: Vec<&Extraction> = self.documents.values().collect();
-        assemble::assemble(&documents, &self.options)
+        assemble::assemble(&documents, &self.options, Some(&mut self.normalised))
     }
 }
 

@@ -20,6 +20,15 @@ impl KnownTeams {
         }
     }
 
+    /// An order-independent hash of the set, to tell when it changed.
+    pub(crate) fn fingerprint(&self) -> u64 {
+        use std::hash::{BuildHasher, BuildHasherDefault};
+        let build = BuildHasherDefault::<super::hash::FastHasher>::default();
+        self.keys.iter().fold(self.keys.len() as u64, |sum, key| {
+            sum.wrapping_add(build.hash_one(key))
+        })
+    }
+
     pub(crate) fn contains(&self, name: &str) -> bool {
         self.keys.contains(&key(name))
     }
