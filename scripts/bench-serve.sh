@@ -125,6 +125,8 @@ http {
   fastcgi_temp_path $work/nginx/fastcgi;
   uwsgi_temp_path $work/nginx/uwsgi;
   scgi_temp_path $work/nginx/scgi;
+  # sendfile is nginx's fastest way for the small filtered body here; for the 2 MB
+  # unfiltered one, reading into 1 MB buffers measured about twice as fast on this VM.
   sendfile on;
   tcp_nopush on;
   keepalive_requests 1000000;
@@ -139,6 +141,7 @@ http {
     root $www;
     location = /api/roadmap { rewrite ^ \$roadmap_file last; }
     location /files/ { internal; gzip_static on; }
+    location = /files/roadmap.json { internal; gzip_static on; sendfile off; output_buffers 2 1m; }
   }
 }
 EOF
