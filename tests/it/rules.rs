@@ -564,6 +564,8 @@ fn non_roadmap_tables_yield_nothing() {
         "| Dependency | Version | Owner | Lifecycle |",
         "| Risk | Likelihood | Impact |",
         "| Meeting | Cadence | Attendees |",
+        "| Name | Email | Team |",
+        "| Feature | Version | Owner |",
     ] {
         let columns = header.matches('|').count() - 1;
         let text = format!(

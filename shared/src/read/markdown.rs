@@ -797,6 +797,29 @@ impl Context<'_> {
     }
 }
 
+/// Header words of tables that list people, versions or scores.
+const REFERENCE_WORDS: &[&str] = &[
+    "email",
+    "e mail",
+    "phone",
+    "channel",
+    "slack",
+    "contact",
+    "escalation",
+    "role",
+    "version",
+    "lifecycle",
+    "likelihood",
+    "impact",
+    "score",
+    "severity",
+    "cadence",
+    "frequency",
+    "attendees",
+    "license",
+    "licence",
+];
+
 /// Which column holds which field of a roadmap table.
 struct Columns {
     title: usize,
@@ -854,6 +877,18 @@ impl Columns {
             || columns.owners.is_some()
             || columns.state.is_some()
             || columns.dependencies.is_some();
+        // Contact lists, version matrices and risk or cadence tables name a
+        // person, a version or a score; without a target or state column they
+        // are not roadmaps even when they have a name and an owner column.
+        let reference_table = unassigned.iter().any(|&index| {
+            let words = super::fields::header_words(&header[index]);
+            REFERENCE_WORDS
+                .iter()
+                .any(|word| super::states::find_word(&words, word).is_some())
+        });
+        if reference_table && columns.target.is_none() && columns.state.is_none() {
+            return None;
+        }
         columns.title = match title {
             Some(index) if has_field => index,
             None if columns.target.is_some() => *unassigned.first()?,
