@@ -11,13 +11,23 @@ fuzz_target!(|bytes: &[u8]| {
         return;
     };
     let options = ReadOptions::new(today);
-    for path in ["docs/plan.md", "docs/plan.roadmap.yaml", "catalog-info.yaml"] {
+    for path in [
+        "docs/plan.md",
+        "docs/plan.roadmap.yaml",
+        "catalog-info.yaml",
+    ] {
         let _ = read(&[Source { path, bytes }], &options);
     }
     let _ = read(
         &[
-            Source { path: "catalog-info.yaml", bytes },
-            Source { path: "docs/plan.md", bytes },
+            Source {
+                path: "catalog-info.yaml",
+                bytes,
+            },
+            Source {
+                path: "docs/plan.md",
+                bytes,
+            },
         ],
         &options,
     );
