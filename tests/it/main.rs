@@ -1,5 +1,6 @@
 //! The one integration-test binary: each module below covers one area.
 
+mod browser;
 mod cli;
 mod corpus;
 mod http;

@@ -1,0 +1,983 @@
+//! End-to-end: the built frontend in headless Chromium against an in-process
+//! `milepost serve` on a copy of the example corpus — what the leadership view
+//! and the Backstage card show, filters in the URL, live reload of an edited
+//! file, themes, keyboard use and axe-core — with screenshots written to
+//! `tests/artifacts/`.
+//!
+//! Needs Chromium and ChromeDriver (`/usr/bin`, or `MILEPOST_CHROMIUM` and
+//! `CHROMEDRIVER`) and axe-core in `.tools/` — `scripts/install-tools.sh
+//! --browser` installs all three — and the frontend built into `dist/` before
+//! the server crate is compiled (`scripts/build-frontend.sh`).
+//! `MILEPOST_SKIP_BROWSER=1` skips these tests, loudly.
+
+use std::collections::BTreeMap;
+use std::io::{Read as _, Write as _};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use axum::http::Method;
+use fantoccini::actions::{InputSource as _, KeyAction, KeyActions};
+use fantoccini::key::Key;
+use fantoccini::wd::{Capabilities, WebDriverCompatibleCommand};
+use fantoccini::{Client, ClientBuilder};
+use hyper_util::client::legacy::connect::HttpConnector;
+use milepost_server::config::{DEFAULT_MAX_SSE_CLIENTS, FileConfig, Overrides, ServeConfig};
+use milepost_server::{AppState, Server};
+use milepost_shared::display::by_urgency;
+use milepost_shared::{Filter, Milestone, Roadmap, Status};
+use serde_json::{Value, json};
+
+use crate::support::{day, examples_dir};
+
+/// The day the example corpus is read for (EXPECTED.md's northwind date).
+const TODAY: &str = "2026-01-20";
+/// How long a step may wait for the page. A deadline, not a measurement.
+const PATIENCE: Duration = Duration::from_secs(20);
+/// The northwind entity whose card is tested.
+const PAYMENTS: &str = "component:default/payments-gateway";
+/// The four milestones of `backstage-mvp.md` (EXPECTED.md).
+const BACKSTAGE_MVP_TITLES: [&str; 4] = [
+    "Bootstrap script GA",
+    "Template publishing",
+    "Self-service QA gating",
+    "Evidence automation",
+];
+
+/// One browser at a time: the machine is small and each test starts its own.
+static ONE_BROWSER: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+// ---------------------------------------------------------------- the server
+
+/// `milepost serve` in this process, on a loopback port, over a temporary
+/// copy of `backstage-mvp.md` and `northwind/` that tests may edit.
+struct Site {
+    base: String,
+    sources: tempfile::TempDir,
+    state: AppState,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl Site {
+    async fn start() -> Site {
+        let sources = tempfile::tempdir().unwrap_or_else(|error| panic!("temp dir: {error}"));
+        let mvp = sources.path().join("backstage-mvp.md");
+        std::fs::copy(examples_dir().join("backstage-mvp.md"), &mvp)
+            .unwrap_or_else(|error| panic!("cannot copy backstage-mvp.md: {error}"));
+        let northwind = sources.path().join("northwind");
+        copy_tree(&examples_dir().join("northwind"), &northwind);
+        let overrides = Overrides {
+            sources: vec![path_text(&mvp), path_text(&northwind)],
+            today: Some(day(TODAY)),
+            ..Overrides::default()
+        };
+        let config = ServeConfig::resolve(overrides, FileConfig::default(), None)
+            .unwrap_or_else(|error| panic!("bad test config: {error}"));
+        let server =
+            Server::start(&config).unwrap_or_else(|error| panic!("server did not start: {error}"));
+        assert!(
+            server.state.assets().is_built(),
+            "the server was compiled without the frontend: run scripts/build-frontend.sh, then \
+             rerun the tests (the server embeds dist/ when it is compiled)"
+        );
+        let state = server.state.clone();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .unwrap_or_else(|error| panic!("cannot bind a loopback port: {error}"));
+        let address = listener
+            .local_addr()
+            .unwrap_or_else(|error| panic!("no local address: {error}"));
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        tokio::spawn(server.run(listener, async move {
+            let _ = stopped.await;
+        }));
+        Site {
+            base: format!("http://{address}"),
+            sources,
+            state,
+            stop: Some(stop),
+        }
+    }
+
+    fn url(&self, path_and_query: &str) -> String {
+        format!("{}{path_and_query}", self.base)
+    }
+
+    /// The roadmap the server currently serves (what `/api/roadmap` returns).
+    fn roadmap(&self) -> Roadmap {
+        self.state.snapshot().roadmap.clone()
+    }
+
+    /// Replaces `from` by `to` in a source file (path under the sources root).
+    fn edit(&self, relative: &str, from: &str, to: &str) {
+        let path = self.sources.path().join(relative);
+        let text = std::fs::read_to_string(&path)
+            .unwrap_or_else(|error| panic!("cannot read {}: {error}", path.display()));
+        assert!(text.contains(from), "{relative} does not contain {from:?}");
+        std::fs::write(&path, text.replacen(from, to, 1))
+            .unwrap_or_else(|error| panic!("cannot write {}: {error}", path.display()));
+    }
+}
+
+impl Drop for Site {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+fn path_text(path: &Path) -> String {
+    path.to_string_lossy().into_owned()
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap_or_else(|error| panic!("mkdir {}: {error}", to.display()));
+    let entries =
+        std::fs::read_dir(from).unwrap_or_else(|error| panic!("list {}: {error}", from.display()));
+    for entry in entries.filter_map(Result::ok) {
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target)
+                .unwrap_or_else(|error| panic!("copy {}: {error}", entry.path().display()));
+        }
+    }
+}
+
+// ---------------------------------------------------------------- the browser
+
+/// Where Chromium and ChromeDriver are, or `None` when the browser tests are
+/// skipped on purpose. Missing tools fail the test with the fix.
+fn browser_tools() -> Option<(PathBuf, PathBuf)> {
+    if std::env::var("MILEPOST_SKIP_BROWSER").is_ok_and(|value| value == "1") {
+        // Straight to the stderr stream: the test harness hides `eprintln!`
+        // of passing tests, and a skip must not pass unnoticed.
+        static ONCE: std::sync::Once = std::sync::Once::new();
+        ONCE.call_once(|| {
+            let _ = writeln!(
+                std::io::stderr(),
+                "\n################################################################\n\
+                 ## SKIPPED: browser end-to-end tests (MILEPOST_SKIP_BROWSER=1) ##\n\
+                 ## Nothing was checked in a real browser.                     ##\n\
+                 ################################################################\n"
+            );
+        });
+        return None;
+    }
+    let chromium = tool_path("MILEPOST_CHROMIUM", "/usr/bin/chromium");
+    let driver = tool_path("CHROMEDRIVER", "/usr/bin/chromedriver");
+    for (path, name) in [(&chromium, "Chromium"), (&driver, "ChromeDriver")] {
+        assert!(
+            path.is_file(),
+            "{name} not found at {}: run scripts/install-tools.sh --browser \
+             (or set MILEPOST_SKIP_BROWSER=1 to skip the browser tests)",
+            path.display()
+        );
+    }
+    Some((chromium, driver))
+}
+
+fn tool_path(variable: &str, default: &str) -> PathBuf {
+    std::env::var_os(variable)
+        .filter(|value| !value.is_empty())
+        .map_or_else(|| PathBuf::from(default), PathBuf::from)
+}
+
+/// A ChromeDriver process with one headless Chromium session. Dropping it
+/// ends the session and the driver, also when a test panics.
+struct Browser {
+    client: Client,
+    driver: Child,
+    port: u16,
+    session: String,
+    _profile: tempfile::TempDir,
+}
+
+impl Browser {
+    /// Starts ChromeDriver and a headless Chromium with a `width`×`height`
+    /// window; `None` when the browser tests are skipped.
+    async fn open(width: u32, height: u32) -> Option<Browser> {
+        let (chromium, driver_path) = browser_tools()?;
+        let port = free_port();
+        let driver = Command::new(&driver_path)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|error| panic!("cannot start {}: {error}", driver_path.display()));
+        let profile = tempfile::tempdir().unwrap_or_else(|error| panic!("temp dir: {error}"));
+        let arguments = [
+            "--headless".to_string(),
+            "--no-sandbox".to_string(),
+            "--disable-gpu".to_string(),
+            "--disable-dev-shm-usage".to_string(),
+            "--disable-background-networking".to_string(),
+            "--disable-component-update".to_string(),
+            "--disable-sync".to_string(),
+            "--no-first-run".to_string(),
+            "--hide-scrollbars".to_string(),
+            format!("--window-size={width},{height}"),
+            format!("--user-data-dir={}", profile.path().display()),
+        ];
+        let Value::Object(capabilities) = json!({
+            "browserName": "chrome",
+            "goog:chromeOptions": { "binary": path_text(&chromium), "args": arguments },
+        }) else {
+            unreachable!("a JSON object literal")
+        };
+        let capabilities: Capabilities = capabilities;
+        let webdriver = format!("http://127.0.0.1:{port}/");
+        let deadline = Instant::now() + PATIENCE;
+        // ChromeDriver takes a moment to listen; until then connecting fails.
+        let (client, driver) = {
+            let mut driver = driver;
+            loop {
+                let attempt = ClientBuilder::new(HttpConnector::new())
+                    .capabilities(capabilities.clone())
+                    .connect(&webdriver)
+                    .await;
+                match attempt {
+                    Ok(client) => break (client, driver),
+                    Err(error) if Instant::now() > deadline => {
+                        let _ = driver.kill();
+                        let _ = driver.wait();
+                        panic!(
+                            "no Chromium session from {} with {}: {error}",
+                            driver_path.display(),
+                            chromium.display()
+                        );
+                    }
+                    Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+                }
+            }
+        };
+        let session = client.session_id().await.ok().flatten().unwrap_or_default();
+        Some(Browser {
+            client,
+            driver,
+            port,
+            session,
+            _profile: profile,
+        })
+    }
+
+    async fn goto(&self, url: &str) {
+        self.client
+            .goto(url)
+            .await
+            .unwrap_or_else(|error| panic!("cannot open {url}: {error}"));
+    }
+
+    /// Runs `script` (a function body; `arguments` are `args`) in the page.
+    async fn js(&self, script: &str, args: Vec<Value>) -> Value {
+        self.client
+            .execute(script, args)
+            .await
+            .unwrap_or_else(|error| panic!("script failed: {error}\n{script}"))
+    }
+
+    /// Like [`Browser::js`], for a script that ends by calling its last argument.
+    async fn js_async(&self, script: &str, args: Vec<Value>) -> Value {
+        self.client
+            .execute_async(script, args)
+            .await
+            .unwrap_or_else(|error| panic!("script failed: {error}\n{script}"))
+    }
+
+    /// The trimmed text of every element matching `selector`, in page order.
+    async fn texts(&self, selector: &str) -> Vec<String> {
+        let value = self
+            .js(
+                "return [...document.querySelectorAll(arguments[0])]\
+                 .map(e => e.textContent.replace(/\\s+/g, ' ').trim());",
+                vec![json!(selector)],
+            )
+            .await;
+        serde_json::from_value(value).unwrap_or_default()
+    }
+
+    /// Polls `check` until it gives `Ok`, or fails with its last complaint.
+    async fn wait_until<T>(
+        &self,
+        what: &str,
+        mut check: impl AsyncFnMut(&Browser) -> Result<T, String>,
+    ) -> T {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            match check(self).await {
+                Ok(value) => return value,
+                Err(complaint) if Instant::now() > deadline => {
+                    let url = self.client.current_url().await.map(|u| u.to_string());
+                    panic!(
+                        "timed out after {PATIENCE:?} waiting for {what} on {}:\n{complaint}",
+                        url.unwrap_or_default()
+                    );
+                }
+                Err(_) => tokio::time::sleep(Duration::from_millis(50)).await,
+            }
+        }
+    }
+
+    /// Waits until the table rows' titles are exactly `expected` (any order).
+    async fn wait_for_rows(&self, what: &str, expected: &[String]) {
+        let mut expected = expected.to_vec();
+        expected.sort();
+        self.wait_until(what, async |browser| {
+            let mut shown = browser.texts("table.milestones tbody a.title").await;
+            shown.sort();
+            if shown == expected {
+                Ok(())
+            } else {
+                Err(format!("rows shown: {shown:?}\nexpected:   {expected:?}"))
+            }
+        })
+        .await;
+    }
+
+    /// Sends one CDP command through ChromeDriver.
+    async fn cdp(&self, command: &'static str, params: Value) {
+        self.client
+            .issue_cmd(Cdp { command, params })
+            .await
+            .unwrap_or_else(|error| panic!("CDP {command} failed: {error}"));
+    }
+
+    /// Makes the page see `prefers-color-scheme: dark` (or light).
+    async fn prefer_color_scheme(&self, scheme: &str) {
+        self.cdp(
+            "Emulation.setEmulatedMedia",
+            json!({ "features": [{ "name": "prefers-color-scheme", "value": scheme }] }),
+        )
+        .await;
+    }
+
+    /// Relative luminance (0 black … 1 white) of the page's background and
+    /// text colours: the first opaque background from `<body>` up.
+    async fn page_luminance(&self) -> (f64, f64) {
+        let value = self
+            .js(
+                "const lum = c => { const m = c.match(/[\\d.]+/g).map(Number);\
+                   const f = v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };\
+                   return 0.2126 * f(m[0]) + 0.7152 * f(m[1]) + 0.0722 * f(m[2]); };\
+                 let bg = 'rgb(255, 255, 255)';\
+                 for (let e = document.body; e; e = e.parentElement) {\
+                   const c = getComputedStyle(e).backgroundColor;\
+                   if (c !== 'rgba(0, 0, 0, 0)' && c !== 'transparent') { bg = c; break; } }\
+                 return [lum(bg), lum(getComputedStyle(document.body).color)];",
+                vec![],
+            )
+            .await;
+        serde_json::from_value(value).unwrap_or((f64::NAN, f64::NAN))
+    }
+
+    /// Writes a PNG of the viewport to `tests/artifacts/<name>.png`.
+    async fn screenshot(&self, name: &str) {
+        let png = self
+            .client
+            .screenshot()
+            .await
+            .unwrap_or_else(|error| panic!("screenshot {name}: {error}"));
+        let directory = Path::new(env!("CARGO_MANIFEST_DIR")).join("artifacts");
+        std::fs::create_dir_all(&directory)
+            .unwrap_or_else(|error| panic!("mkdir {}: {error}", directory.display()));
+        let path = directory.join(format!("{name}.png"));
+        std::fs::write(&path, png).unwrap_or_else(|error| panic!("{}: {error}", path.display()));
+    }
+
+    /// Presses and releases one key in the focused element.
+    async fn press(&self, key: Key) {
+        let key: char = key.into();
+        let actions = KeyActions::new("keyboard".to_string())
+            .then(KeyAction::Down { value: key })
+            .then(KeyAction::Up { value: key });
+        self.client
+            .perform_actions(actions)
+            .await
+            .unwrap_or_else(|error| panic!("key press failed: {error}"));
+    }
+
+    /// The focused element, described for matching and for messages.
+    async fn focused(&self) -> Focused {
+        let value = self
+            .js(
+                "const e = document.activeElement; const s = getComputedStyle(e);\
+                 return { tag: e.tagName.toLowerCase(), id: e.id || '',\
+                   classes: (typeof e.className === 'string' ? e.className : ''),\
+                   text: (e.textContent || '').replace(/\\s+/g, ' ').trim().slice(0, 40),\
+                   ring: (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0)\
+                     || s.boxShadow !== 'none' };",
+                vec![],
+            )
+            .await;
+        serde_json::from_value(value).unwrap_or_default()
+    }
+
+    /// Runs axe-core on the current page; the serious and critical violations.
+    async fn axe_violations(&self) -> Vec<String> {
+        let axe = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../.tools/node_modules/axe-core/axe.min.js");
+        let source = std::fs::read_to_string(&axe).unwrap_or_else(|error| {
+            panic!(
+                "axe-core not found at {} ({error}): run scripts/install-tools.sh --browser",
+                axe.display()
+            )
+        });
+        self.js(&format!("{source}\nreturn typeof axe;"), vec![])
+            .await;
+        let value = self
+            .js_async(
+                "const done = arguments[arguments.length - 1];\
+                 axe.run(document, { resultTypes: ['violations'] })\
+                   .then(r => done(r.violations\
+                     .filter(v => v.impact === 'serious' || v.impact === 'critical')\
+                     .map(v => `${v.impact} ${v.id}: ${v.help} (${v.helpUrl})\\n` + v.nodes\
+                       .map(n => `    ${n.target.join(' ')}\\n      ${(n.failureSummary || '').replace(/\\n/g, '\\n      ')}`)\
+                       .join('\\n'))))\
+                   .catch(e => done([`axe failed: ${e}`]));",
+                vec![],
+            )
+            .await;
+        serde_json::from_value(value).unwrap_or_else(|_| vec!["axe gave no result".to_string()])
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        // A panicking test never reaches an async close: end the session with
+        // a plain request so ChromeDriver closes Chromium, then stop it.
+        if !self.session.is_empty() {
+            end_session(self.port, &self.session);
+        }
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+fn end_session(port: u16, session: &str) {
+    let Ok(mut stream) = std::net::TcpStream::connect(("127.0.0.1", port)) else {
+        return;
+    };
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
+    let request = format!(
+        "DELETE /session/{session} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
+    );
+    // One read: the answer is small, and ChromeDriver keeps the connection open.
+    if stream.write_all(request.as_bytes()).is_ok() {
+        let mut answer = [0; 4096];
+        let _ = stream.read(&mut answer);
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .map(|address| address.port())
+        .unwrap_or_else(|error| panic!("no free port: {error}"))
+}
+
+/// ChromeDriver's `goog/cdp/execute`: one Chrome DevTools Protocol command.
+#[derive(Debug)]
+struct Cdp {
+    command: &'static str,
+    params: Value,
+}
+
+impl WebDriverCompatibleCommand for Cdp {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!(
+            "session/{}/goog/cdp/execute",
+            session_id.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _request_url: &url::Url) -> (Method, Option<String>) {
+        let body = json!({ "cmd": self.command, "params": self.params });
+        (Method::POST, Some(body.to_string()))
+    }
+}
+
+/// The focused element as [`Browser::focused`] describes it.
+#[derive(Debug, Default, serde::Deserialize)]
+struct Focused {
+    tag: String,
+    id: String,
+    classes: String,
+    text: String,
+    /// Whether a focus ring (outline or box shadow) is drawn.
+    ring: bool,
+}
+
+impl Focused {
+    fn has_class(&self, class: &str) -> bool {
+        self.classes.split_whitespace().any(|c| c == class)
+    }
+}
+
+// ---------------------------------------------------------------- expectations
+
+fn titles<'a>(milestones: impl IntoIterator<Item = &'a Milestone>) -> Vec<String> {
+    milestones.into_iter().map(|m| m.title.clone()).collect()
+}
+
+fn matching(roadmap: &Roadmap, pairs: &[(&str, &str)]) -> Vec<String> {
+    let filter = Filter::from_pairs(pairs.iter().copied())
+        .unwrap_or_else(|error| panic!("bad test filter {pairs:?}: {error}"));
+    titles(roadmap.milestones.iter().filter(|m| filter.matches(m)))
+}
+
+/// The card's list: the entity's open milestones, most urgent first.
+fn card_order<'a>(roadmap: &'a Roadmap, entity: &str) -> Vec<&'a Milestone> {
+    let mut open: Vec<&Milestone> = roadmap
+        .milestones
+        .iter()
+        .filter(|m| m.entity.as_deref() == Some(entity))
+        .filter(|m| !matches!(m.status, Status::Done | Status::Cancelled))
+        .collect();
+    open.sort_by(|a, b| by_urgency(a, b));
+    open
+}
+
+fn status_of_label(label: &str) -> Option<Status> {
+    Status::ALL.into_iter().find(|s| s.label() == label)
+}
+
+// ---------------------------------------------------------------- tests
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn leadership_view_shows_every_roadmap_and_reads_filters_from_the_url() {
+    let _one = ONE_BROWSER.lock().await;
+    let Some(browser) = Browser::open(1400, 1000).await else {
+        return;
+    };
+    let site = Site::start().await;
+    let roadmap = site.roadmap();
+    let all = titles(&roadmap.milestones);
+    for title in BACKSTAGE_MVP_TITLES {
+        assert!(all.iter().any(|t| t == title), "the corpus lost {title:?}");
+    }
+    for title in ["Wallet SDK beta", "PSP contract signed", "Fraud rules v2"] {
+        assert!(all.iter().any(|t| t == title), "northwind lost {title:?}");
+    }
+
+    browser.prefer_color_scheme("light").await;
+    browser.goto(&site.url("/")).await;
+    browser
+        .wait_for_rows("every milestone in the table", &all)
+        .await;
+    let counted = browser.texts(".table-panel .section-head .muted").await;
+    assert_eq!(counted, vec![format!("{} shown", all.len())]);
+    browser.screenshot("leadership-light").await;
+    let (background, text) = browser.page_luminance().await;
+    assert!(
+        background > 0.8 && text < 0.2,
+        "light page: background luminance {background}, text {text}"
+    );
+
+    // With no theme in the URL the page follows the system preference.
+    browser.prefer_color_scheme("dark").await;
+    browser
+        .wait_until("the dark colour scheme", async |browser| {
+            let (background, text) = browser.page_luminance().await;
+            if background < 0.1 && text > 0.8 {
+                Ok(())
+            } else {
+                Err(format!("background luminance {background}, text {text}"))
+            }
+        })
+        .await;
+    browser.screenshot("leadership-dark").await;
+    browser.prefer_color_scheme("light").await;
+
+    let overdue = matching(&roadmap, &[("status", "overdue")]);
+    assert!(
+        !overdue.is_empty() && overdue.len() < all.len(),
+        "the corpus should have some overdue milestones: {overdue:?}"
+    );
+    browser.goto(&site.url("/?status=overdue")).await;
+    browser
+        .wait_for_rows("only overdue milestones (?status=overdue)", &overdue)
+        .await;
+    let chips = browser.texts("table.milestones tbody .chip").await;
+    assert!(
+        chips.iter().all(|chip| chip == "Overdue"),
+        "status chips under ?status=overdue: {chips:?}"
+    );
+    let pressed = browser
+        .texts(".summary button[aria-pressed=true] .count-label")
+        .await;
+    assert_eq!(
+        pressed,
+        vec!["Overdue".to_string()],
+        "summary strip toggles"
+    );
+
+    let security = matching(&roadmap, &[("team", "Security")]);
+    assert!(
+        !security.is_empty() && security.len() < all.len(),
+        "the corpus should have Security milestones: {security:?}"
+    );
+    browser.goto(&site.url("/?team=Security")).await;
+    browser
+        .wait_for_rows("only Security's milestones (?team=Security)", &security)
+        .await;
+    let team = browser
+        .js("return document.getElementById('f-team').value;", vec![])
+        .await;
+    assert_eq!(
+        team,
+        json!("Security"),
+        "the team filter shows the URL's team"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn card_lists_an_entitys_open_milestones_by_urgency_in_both_themes() {
+    let _one = ONE_BROWSER.lock().await;
+    let Some(browser) = Browser::open(560, 720).await else {
+        return;
+    };
+    let site = Site::start().await;
+    let roadmap = site.roadmap();
+    let open = card_order(&roadmap, PAYMENTS);
+    assert!(
+        open.len() > 3,
+        "payments-gateway should have open milestones"
+    );
+    let others: Vec<&str> = roadmap
+        .milestones
+        .iter()
+        .filter(|m| m.entity.as_deref() != Some(PAYMENTS))
+        .map(|m| m.title.as_str())
+        .collect();
+
+    // Everything open, in urgency order.
+    browser
+        .goto(&site.url(&format!("/card?entity={PAYMENTS}&limit=50&theme=light")))
+        .await;
+    let expected = titles(open.iter().copied());
+    browser
+        .wait_until("the card's milestones in urgency order", async |browser| {
+            let shown = browser.texts(".card-item-title").await;
+            if shown == expected {
+                Ok(())
+            } else {
+                Err(format!("card shows {shown:?}\nexpected     {expected:?}"))
+            }
+        })
+        .await;
+    let chips: Vec<Status> = browser
+        .texts(".card-item .chip")
+        .await
+        .iter()
+        .map(|label| status_of_label(label).unwrap_or_else(|| panic!("chip {label:?}")))
+        .collect();
+    assert!(
+        matches!(chips.first(), Some(Status::Blocked | Status::Overdue)),
+        "blocked and overdue come first: {chips:?}"
+    );
+    assert!(
+        chips
+            .windows(2)
+            .all(|pair| pair[0].urgency() <= pair[1].urgency()),
+        "chips not in urgency order: {chips:?}"
+    );
+    let shown = browser.texts(".card-item-title").await;
+    for title in shown {
+        assert!(
+            !others.contains(&title.as_str()),
+            "another entity's {title:?} is on the card"
+        );
+    }
+
+    // A limit keeps the most urgent and says how many more there are.
+    browser
+        .goto(&site.url(&format!("/card?entity={PAYMENTS}&limit=2&theme=light")))
+        .await;
+    let first_two = expected[..2].to_vec();
+    let more = format!("{} more open", expected.len() - 2);
+    browser
+        .wait_until("the two most urgent and a 'more' note", async |browser| {
+            let shown = browser.texts(".card-item-title").await;
+            let foot = browser.texts(".card-foot").await.join(" ");
+            if shown == first_two && foot.contains(&more) {
+                Ok(())
+            } else {
+                Err(format!(
+                    "card shows {shown:?} / {foot:?}; expected {first_two:?} and {more:?}"
+                ))
+            }
+        })
+        .await;
+
+    for theme in ["light", "dark"] {
+        browser
+            .goto(&site.url(&format!("/card?entity={PAYMENTS}&theme={theme}")))
+            .await;
+        browser
+            .wait_until("the card's first milestone", async |browser| {
+                let shown = browser.texts(".card-item-title").await;
+                if shown.first() == expected.first() {
+                    Ok(())
+                } else {
+                    Err(format!("card shows {shown:?}"))
+                }
+            })
+            .await;
+        let attribute = browser
+            .js(
+                "return document.documentElement.getAttribute('data-theme');",
+                vec![],
+            )
+            .await;
+        assert_eq!(attribute, json!(theme), "theme={theme} on <html>");
+        let (background, text) = browser.page_luminance().await;
+        let (dark_page, light_page) = (
+            background < 0.1 && text > 0.8,
+            background > 0.8 && text < 0.2,
+        );
+        assert!(
+            if theme == "dark" {
+                dark_page
+            } else {
+                light_page
+            },
+            "card with theme={theme}: background luminance {background}, text {text}"
+        );
+        browser.screenshot(&format!("card-{theme}")).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_edited_source_file_shows_in_the_open_page_without_a_reload() {
+    let _one = ONE_BROWSER.lock().await;
+    let Some(browser) = Browser::open(1280, 900).await else {
+        return;
+    };
+    let site = Site::start().await;
+    let roadmap = site.roadmap();
+    let wallet = roadmap
+        .milestones
+        .iter()
+        .find(|m| m.title == "Wallet SDK beta")
+        .unwrap_or_else(|| panic!("the corpus has no 'Wallet SDK beta'"));
+    let path = format!("/?team=Payments&m={}", wallet.id);
+    let before = matching(&roadmap, &[("team", "Payments")]);
+    browser.goto(&site.url(&path)).await;
+    browser.wait_for_rows("Payments' milestones", &before).await;
+    browser
+        .wait_until("the detail panel", async |browser| {
+            let heading = browser.texts("#detail-title").await;
+            (heading == ["Wallet SDK beta"])
+                .then_some(())
+                .ok_or(format!("{heading:?}"))
+        })
+        .await;
+    browser
+        .js("window.milepostProbe = 'this page';", vec![])
+        .await;
+    // The page must be listening before the edit: a reload announced before
+    // its event stream is open is not replayed to it (no Last-Event-ID yet).
+    browser
+        .wait_until("the page's event stream to open", async |_| {
+            let open = DEFAULT_MAX_SSE_CLIENTS - site.state.sse_slots().available_permits();
+            (open > 0)
+                .then_some(())
+                .ok_or(format!("{open} event streams open"))
+        })
+        .await;
+
+    site.edit(
+        "northwind/docs/payments/q1-plan.md",
+        "| Wallet SDK beta                 |",
+        "| Wallet SDK public beta          |",
+    );
+    // The server first (its own message if the watcher missed the edit), then the page.
+    browser
+        .wait_until("the server to re-read the edited file", async |_| {
+            let titles = titles(&site.roadmap().milestones);
+            titles
+                .iter()
+                .any(|t| t == "Wallet SDK public beta")
+                .then_some(())
+                .ok_or(format!("the server still serves {titles:?}"))
+        })
+        .await;
+    let after: Vec<String> = before
+        .iter()
+        .map(|t| {
+            if t == "Wallet SDK beta" {
+                "Wallet SDK public beta".to_string()
+            } else {
+                t.clone()
+            }
+        })
+        .collect();
+    browser
+        .wait_for_rows("the edited title, live", &after)
+        .await;
+    browser
+        .wait_until("the open panel to follow the edit", async |browser| {
+            let heading = browser.texts("#detail-title").await;
+            (heading == ["Wallet SDK public beta"])
+                .then_some(())
+                .ok_or(format!("{heading:?}"))
+        })
+        .await;
+    let probe = browser
+        .js("return window.milepostProbe || null;", vec![])
+        .await;
+    assert_eq!(
+        probe,
+        json!("this page"),
+        "the page reloaded instead of updating in place"
+    );
+    let team = browser
+        .js("return document.getElementById('f-team').value;", vec![])
+        .await;
+    assert_eq!(team, json!("Payments"), "the filter survived the reload");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn axe_finds_no_serious_or_critical_violations() {
+    let _one = ONE_BROWSER.lock().await;
+    let Some(browser) = Browser::open(1280, 900).await else {
+        return;
+    };
+    let site = Site::start().await;
+    let roadmap = site.roadmap();
+    let all = titles(&roadmap.milestones);
+    let first_card = card_order(&roadmap, PAYMENTS)
+        .first()
+        .map(|m| m.title.clone())
+        .unwrap_or_default();
+    let mut report = BTreeMap::new();
+    for scheme in ["light", "dark"] {
+        browser.prefer_color_scheme(scheme).await;
+        browser.goto(&site.url("/")).await;
+        browser.wait_for_rows("the leadership view", &all).await;
+        report.insert(format!("/ ({scheme})"), browser.axe_violations().await);
+
+        browser
+            .goto(&site.url(&format!("/card?entity={PAYMENTS}&theme={scheme}")))
+            .await;
+        browser
+            .wait_until("the card", async |browser| {
+                let shown = browser.texts(".card-item-title").await;
+                (shown.first() == Some(&first_card))
+                    .then_some(())
+                    .ok_or(format!("{shown:?}"))
+            })
+            .await;
+        report.insert(
+            format!("/card (theme={scheme})"),
+            browser.axe_violations().await,
+        );
+    }
+    let failures: Vec<String> = report
+        .iter()
+        .filter(|(_, violations)| !violations.is_empty())
+        .map(|(page, violations)| format!("{page}:\n  {}", violations.join("\n  ")))
+        .collect();
+    assert!(
+        failures.is_empty(),
+        "axe-core found serious or critical violations:\n{}",
+        failures.join("\n")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn keyboard_reaches_the_filters_and_sorting_and_enter_filters_by_status() {
+    let _one = ONE_BROWSER.lock().await;
+    let Some(browser) = Browser::open(1280, 900).await else {
+        return;
+    };
+    let site = Site::start().await;
+    let roadmap = site.roadmap();
+    let all = titles(&roadmap.milestones);
+    let overdue = matching(&roadmap, &[("status", "overdue")]);
+    browser.goto(&site.url("/")).await;
+    browser.wait_for_rows("the leadership view", &all).await;
+
+    // Tab from the top of the page to the "Overdue" count and press Enter.
+    let mut path = Vec::new();
+    let mut chip = None;
+    for _ in 0..40 {
+        browser.press(Key::Tab).await;
+        let focused = browser.focused().await;
+        path.push(format!(
+            "{}#{}.{} {:?}",
+            focused.tag, focused.id, focused.classes, focused.text
+        ));
+        if focused.has_class("count") && focused.has_class("s-overdue") {
+            chip = Some(focused);
+            break;
+        }
+    }
+    let chip =
+        chip.unwrap_or_else(|| panic!("Tab never reached the Overdue count; focus went {path:#?}"));
+    assert!(chip.ring, "the focused Overdue count shows no focus ring");
+    browser.press(Key::Enter).await;
+    browser
+        .wait_for_rows("only overdue milestones after Enter", &overdue)
+        .await;
+    let after = browser.focused().await;
+    assert!(
+        after.has_class("s-overdue") && after.has_class("active"),
+        "focus left the pressed Overdue count: {after:?}"
+    );
+    let url = browser
+        .client
+        .current_url()
+        .await
+        .map(|u| u.to_string())
+        .unwrap_or_default();
+    assert!(
+        url.contains("status=overdue"),
+        "Enter did not put the filter in the URL: {url}"
+    );
+
+    // Keep tabbing: the search box, the team filter and a sort heading follow.
+    let mut wanted: BTreeMap<&str, bool> = [
+        ("search box", false),
+        ("team filter", false),
+        ("sortable heading", false),
+    ]
+    .into();
+    for _ in 0..80 {
+        browser.press(Key::Tab).await;
+        let focused = browser.focused().await;
+        path.push(format!(
+            "{}#{}.{} {:?}",
+            focused.tag, focused.id, focused.classes, focused.text
+        ));
+        let name = match (focused.id.as_str(), focused.has_class("sort")) {
+            ("f-q", _) => "search box",
+            ("f-team", _) => "team filter",
+            (_, true) => "sortable heading",
+            _ => continue,
+        };
+        assert!(
+            focused.ring,
+            "{name} is focused without a visible focus ring"
+        );
+        wanted.insert(name, true);
+        if wanted.values().all(|reached| *reached) {
+            break;
+        }
+    }
+    let missed: Vec<&str> = wanted
+        .iter()
+        .filter(|(_, r)| !**r)
+        .map(|(n, _)| *n)
+        .collect();
+    assert!(
+        missed.is_empty(),
+        "Tab never reached {missed:?}; focus went {path:#?}"
+    );
+}
