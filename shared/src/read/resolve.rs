@@ -6,54 +6,66 @@ use super::hash::{FastMap, FastSet};
 use super::text::{is_id_token, key};
 use crate::model::{Diagnostic, Milestone, Severity, State};
 
-/// Where each milestone's dependencies may point.
+/// Where each milestone's dependencies may point. Keys are borrowed from
+/// one vector computed once per read.
 struct Index<'a> {
     milestones: &'a [Milestone],
-    by_id: FastMap<String, usize>,
-    by_title: FastMap<String, Vec<usize>>,
-    /// Word → milestones whose title or id key holds it; for containment matches.
-    by_word: FastMap<&'a str, Vec<usize>>,
-    keys: Vec<(String, String)>,
+    keys: &'a [(String, String)],
+    by_id: FastMap<&'a str, usize>,
+    /// Title key → every milestone with that title, in reading order.
+    by_title: FastMap<&'a str, Vec<usize>>,
+    /// Title word → milestones whose title holds it, for containment
+    /// matches; built on first need.
+    by_word: std::cell::OnceCell<FastMap<&'a str, Vec<usize>>>,
 }
 
 impl<'a> Index<'a> {
     fn new(milestones: &'a [Milestone], keys: &'a [(String, String)]) -> Self {
-        let mut by_id = FastMap::with_capacity_and_hasher(milestones.len(), Default::default());
-        let mut by_title: FastMap<String, Vec<usize>> =
+        let mut by_id: FastMap<&str, usize> =
             FastMap::with_capacity_and_hasher(milestones.len(), Default::default());
-        let mut by_word: FastMap<&'a str, Vec<usize>> = FastMap::default();
+        let mut by_title: FastMap<&str, Vec<usize>> =
+            FastMap::with_capacity_and_hasher(milestones.len(), Default::default());
         for (index, (id_key, title_key)) in keys.iter().enumerate() {
-            by_id.entry(id_key.clone()).or_insert(index);
-            by_title.entry(title_key.clone()).or_default().push(index);
-            for word in title_key.split(' ').chain(id_key.split(' ')) {
-                let postings = by_word.entry(word).or_default();
-                if postings.last() != Some(&index) {
-                    postings.push(index);
-                }
-            }
+            by_id.entry(id_key.as_str()).or_insert(index);
+            by_title.entry(title_key.as_str()).or_default().push(index);
         }
         Index {
             milestones,
+            keys,
             by_id,
             by_title,
-            by_word,
-            keys: Vec::new(),
+            by_word: std::cell::OnceCell::new(),
         }
+    }
+
+    fn by_word(&self) -> &FastMap<&'a str, Vec<usize>> {
+        self.by_word.get_or_init(|| {
+            let mut by_word: FastMap<&'a str, Vec<usize>> = FastMap::default();
+            for (index, (_, title_key)) in self.keys.iter().enumerate() {
+                for word in title_key.split(' ') {
+                    let postings = by_word.entry(word).or_default();
+                    if postings.last() != Some(&index) {
+                        postings.push(index);
+                    }
+                }
+            }
+            by_word
+        })
     }
 
     /// Resolves one dependency text of milestone `from`: ids, then titles in
     /// the same document, then titles elsewhere, then a unique prefix or
     /// containment match (same document first).
-    fn resolve(&self, keys: &[(String, String)], from: usize, text: &str) -> Resolution {
+    fn resolve(&self, from: usize, text: &str) -> Resolution {
         let wanted = key(text);
         if wanted.is_empty() {
             return Resolution::External;
         }
         let document = &self.milestones[from].document;
-        if let Some(&index) = self.by_id.get(&wanted) {
+        if let Some(&index) = self.by_id.get(wanted.as_str()) {
             return Resolution::Found(index);
         }
-        if let Some(candidates) = self.by_title.get(&wanted) {
+        if let Some(candidates) = self.by_title.get(wanted.as_str()) {
             let others: Vec<usize> = candidates.iter().copied().filter(|&c| c != from).collect();
             if let Some(&same) = others
                 .iter()
@@ -74,7 +86,7 @@ impl<'a> Index<'a> {
         let words: Vec<&str> = wanted.split(' ').collect();
         let mut postings: Vec<&Vec<usize>> = Vec::with_capacity(words.len());
         for word in &words {
-            match self.by_word.get(word) {
+            match self.by_word().get(word) {
                 Some(list) => postings.push(list),
                 None => return Resolution::External,
             }
@@ -89,10 +101,7 @@ impl<'a> Index<'a> {
                     .iter()
                     .all(|list| list.binary_search(&candidate).is_ok())
             })
-            .filter(|&candidate| {
-                let (id_key, title_key) = &keys[candidate];
-                holds_words(title_key, &wanted) || holds_words(id_key, &wanted)
-            })
+            .filter(|&candidate| holds_words(&self.keys[candidate].1, &wanted))
             .collect();
         let same: Vec<usize> = matches
             .iter()
@@ -143,12 +152,11 @@ pub(crate) fn resolve(milestones: &mut [Milestone], diagnostics: &mut Vec<Diagno
         .collect();
     let mut edges: Vec<Vec<usize>> = vec![Vec::new(); milestones.len()];
     {
-        let mut index = Index::new(milestones, &keys);
-        index.keys = Vec::new();
+        let index = Index::new(milestones, &keys);
         let mut resolved: Vec<(usize, usize, usize)> = Vec::new();
         for (from, milestone) in milestones.iter().enumerate() {
             for (position, dependency) in milestone.dependencies.iter().enumerate() {
-                match index.resolve(&keys, from, &dependency.text) {
+                match index.resolve(from, &dependency.text) {
                     Resolution::Found(to) => resolved.push((from, position, to)),
                     Resolution::Ambiguous(candidates) => {
                         let names: Vec<&str> = candidates
@@ -184,7 +192,6 @@ pub(crate) fn resolve(milestones: &mut [Milestone], diagnostics: &mut Vec<Diagno
                 }
             }
         }
-        let _ = &index;
         for (from, position, to) in resolved {
             let id = milestones[to].id.clone();
             milestones[from].dependencies[position].milestone = Some(id);
