@@ -244,11 +244,11 @@ impl RoadmapQuery {
 
     /// The roadmap this query asks for (a fresh copy: statuses recomputed
     /// for `today` when overridden, then filtered).
-    fn roadmap(&self, snapshot: &Snapshot, state: &AppState) -> Roadmap {
+    fn roadmap(&self, snapshot: &Snapshot, due_soon_days: i64) -> Roadmap {
         match self.today {
             Some(today) => {
                 let mut roadmap = snapshot.roadmap.clone();
-                compute_statuses(&mut roadmap, today, state.settings().due_soon_days);
+                compute_statuses(&mut roadmap, today, due_soon_days);
                 self.filter.apply(&roadmap)
             }
             None => self.filter.apply(&snapshot.roadmap),
@@ -331,31 +331,11 @@ async fn respond_view(
     }
     let revision = snapshot.roadmap.revision;
     let key = query.cache_key(view);
-    if let Some(body) = state.responses().get(revision, &key) {
-        return Ok(body.respond(&headers));
-    }
-    let built = {
-        let state = state.clone();
-        tokio::task::spawn_blocking(move || {
-            let bytes = if query.is_unfiltered() {
-                view.render(&snapshot.roadmap, query.grouping)
-            } else {
-                view.render(&query.roadmap(&snapshot, &state), query.grouping)
-            };
-            let body = Precompressed::new(
-                bytes.into(),
-                view.content_type(),
-                HeaderValue::from_static("no-cache"),
-            );
-            // Quick levels: the first request for this query waits for them.
-            body.compress_with(6, 5);
-            Arc::new(body)
-        })
-        .await
-        .map_err(|error| AppError::Internal(error.to_string()))?
+    let body = match state.responses().get(revision, &key) {
+        Some(body) => body,
+        None => build_view(&state, view, query, snapshot, key).await?,
     };
-    state.responses().insert(revision, key, built.clone());
-    let mut response = built.respond(&headers);
+    let mut response = body.respond(&headers);
     if matches!(view, View::Export) {
         response.headers_mut().insert(
             header::CONTENT_DISPOSITION,
@@ -363,6 +343,48 @@ async fn respond_view(
         );
     }
     Ok(response)
+}
+
+/// Builds, compresses and caches one answer, a few at a time.
+async fn build_view(
+    state: &AppState,
+    view: View,
+    query: RoadmapQuery,
+    snapshot: Arc<Snapshot>,
+    key: String,
+) -> Result<Arc<Precompressed>, AppError> {
+    let revision = snapshot.roadmap.revision;
+    let permit = state
+        .builders()
+        .clone()
+        .acquire_owned()
+        .await
+        .map_err(|error| AppError::Internal(error.to_string()))?;
+    // Another request may have built it while this one waited.
+    if let Some(body) = state.responses().get(revision, &key) {
+        return Ok(body);
+    }
+    let due_soon_days = state.settings().due_soon_days;
+    let built = tokio::task::spawn_blocking(move || {
+        let _permit = permit;
+        let bytes = if query.is_unfiltered() {
+            view.render(&snapshot.roadmap, query.grouping)
+        } else {
+            view.render(&query.roadmap(&snapshot, due_soon_days), query.grouping)
+        };
+        let body = Precompressed::new(
+            bytes.into(),
+            view.content_type(),
+            HeaderValue::from_static("no-cache"),
+        );
+        // Quick levels: the first request for this query waits for them.
+        body.compress_with(6, 5);
+        Arc::new(body)
+    })
+    .await
+    .map_err(|error| AppError::Internal(error.to_string()))?;
+    state.responses().insert(revision, key, built.clone());
+    Ok(built)
 }
 
 /// `GET /api/roadmap`: the whole roadmap or a filtered copy.

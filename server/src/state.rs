@@ -97,6 +97,7 @@ struct Inner {
     settings: HttpSettings,
     assets: Assets,
     responses: ResponseCache,
+    builders: Arc<Semaphore>,
 }
 
 impl AppState {
@@ -120,6 +121,12 @@ impl AppState {
                 settings,
                 assets,
                 responses: ResponseCache::default(),
+                // One answer built per core at a time: a burst of distinct
+                // queries queues (up to the request timeout) instead of
+                // holding a roadmap copy per request in memory.
+                builders: Arc::new(Semaphore::new(
+                    std::thread::available_parallelism().map_or(2, usize::from),
+                )),
             }),
         }
     }
@@ -191,6 +198,11 @@ impl AppState {
     /// Built answers to filtered requests for the current revision.
     pub fn responses(&self) -> &ResponseCache {
         &self.inner.responses
+    }
+
+    /// Permits to build an answer that is not cached yet.
+    pub fn builders(&self) -> &Arc<Semaphore> {
+        &self.inner.builders
     }
 
     /// The frontend files.

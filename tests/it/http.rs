@@ -400,6 +400,13 @@ async fn export_md_is_the_markdown_report_with_the_same_filters() {
     let report = answer.text();
     assert!(report.starts_with("# Roadmap status report"));
     assert!(report.contains("29 milestones"), "{report}");
+    // The second request is served from the cache, with the same headers.
+    let again = get(&router, "/api/export.md").await;
+    assert_eq!(again.text(), report);
+    assert_eq!(
+        again.header("content-disposition"),
+        Some("inline; filename=\"roadmap.md\"")
+    );
 
     let report = get(
         &router,
@@ -607,6 +614,13 @@ fn write(path: &Path, text: &str) {
         std::fs::create_dir_all(parent).unwrap_or_else(|error| panic!("mkdir: {error}"));
     }
     std::fs::write(path, text).unwrap_or_else(|error| panic!("write {}: {error}", path.display()));
+}
+
+/// Replaces a file atomically: write a temporary file, then rename it.
+fn replace(path: &Path, text: &str) {
+    let temporary = path.with_extension("md.saving");
+    write(&temporary, text);
+    std::fs::rename(&temporary, path).unwrap_or_else(|error| panic!("rename: {error}"));
 }
 
 /// A small roadmap document with one task-list milestone per title.
@@ -1069,7 +1083,9 @@ async fn an_edit_reloads_and_sends_one_event() {
     assert_eq!(first.milestones.len(), 1);
 
     let (mut events, mut seen) = open_events(server.address).await;
-    write(&file, &plan("Launch the wallet;Retire the old gateway"));
+    // Saved the way editors save (a temporary file renamed over the old
+    // one), so the server can never read a half-written file.
+    replace(&file, &plan("Launch the wallet;Retire the old gateway"));
     read_until(&mut events, &mut seen, b"data: {\"revision\":2}").await;
 
     let roadmap = server.roadmap().await;
@@ -1161,4 +1177,65 @@ async fn a_deleted_source_directory_drops_out_and_comes_back() {
         .await;
     assert!(server.state.is_ready());
     server.stop().await;
+}
+
+/// The reload step without the watcher: what `Library::apply` makes of a
+/// changed, new, broken and deleted file (deterministic, no timing).
+#[test]
+fn reloading_rereads_only_what_changed() {
+    let dir = tempfile::tempdir().unwrap_or_else(|error| panic!("{error}"));
+    let first = dir.path().join("plan.md");
+    write(&first, &plan("Launch the wallet"));
+    let sources = vec![SourceSpec {
+        path: dir.path().to_path_buf(),
+        source_url: None,
+    }];
+    let mut library = Library::open(&sources, ReadOptions::new(day("2026-01-20")), None)
+        .unwrap_or_else(|error| panic!("{error}"));
+    let titles = |roadmap: &Roadmap| -> Vec<String> {
+        roadmap.milestones.iter().map(|m| m.title.clone()).collect()
+    };
+    assert_eq!(titles(&library.roadmap()), ["Launch the wallet"]);
+    let canonical = |path: &Path| std::fs::canonicalize(path).unwrap_or_else(|e| panic!("{e}"));
+
+    // Unchanged bytes are not a change.
+    assert!(!library.apply(&[canonical(&first)]));
+
+    write(&first, &plan("Launch the wallet;Retire the old gateway"));
+    assert!(library.apply(&[canonical(&first)]));
+    assert_eq!(
+        titles(&library.roadmap()),
+        ["Launch the wallet", "Retire the old gateway"]
+    );
+
+    let second = dir.path().join("more/next.roadmap.yaml");
+    write(
+        &second,
+        "title: Next\nmilestones:\n  - id: sso\n    title: SSO for the admin console\n",
+    );
+    assert!(library.apply(&[canonical(&dir.path().join("more"))]));
+    assert!(titles(&library.roadmap()).contains(&"SSO for the admin console".to_string()));
+
+    write(&second, "title: Next\nmilestones: [unclosed\n");
+    assert!(library.apply(&[canonical(&second)]));
+    let roadmap = library.roadmap();
+    assert!(
+        roadmap
+            .diagnostics
+            .iter()
+            .any(|d| d.path == "more/next.roadmap.yaml" && d.severity == Severity::Error),
+        "{:?}",
+        roadmap.diagnostics
+    );
+    assert_eq!(
+        titles(&roadmap),
+        ["Launch the wallet", "Retire the old gateway"]
+    );
+
+    let gone = canonical(&first);
+    std::fs::remove_file(&first).unwrap_or_else(|error| panic!("{error}"));
+    assert!(library.apply(&[gone]));
+    let roadmap = library.roadmap();
+    assert!(roadmap.milestones.is_empty(), "{:?}", titles(&roadmap));
+    assert!(roadmap.documents.iter().all(|d| d.path != "plan.md"));
 }
