@@ -739,3 +739,130 @@ fn statuses_follow_today() {
     assert_eq!(status("2026-02-04"), Status::Overdue);
     let _: Option<NaiveDate> = None;
 }
+
+// ---- front matter and documents (§1.5) ----
+
+#[test]
+fn front_matter_and_title_fallbacks() {
+    let options = ReadOptions::new(day(TODAY));
+    let task = "- [ ] Do the thing\n";
+    let with_front_matter = format!(
+        "---\ntitle: Plan A\nsummary: Why and when.\nlast_updated: 2026-01-10\ncreated: 2025-12-01\nowner: Platform\ncomponent: checkout\n---\n\n# Ignored heading\n\n{task}"
+    );
+    let with_heading = format!("# Plan B\n\n{task}");
+    let roadmap = read_many(
+        &[
+            ("a.md", &with_front_matter),
+            ("b.md", &with_heading),
+            ("docs/c-plan.md", task),
+        ],
+        &options,
+    );
+    let titles: Vec<&str> = roadmap.documents.iter().map(|d| d.title.as_str()).collect();
+    assert_eq!(titles, ["Plan A", "Plan B", "c-plan"]);
+    let first = &roadmap.documents[0];
+    assert_eq!(first.summary.as_deref(), Some("Why and when."));
+    assert_eq!(first.last_updated, Some(day("2026-01-10")));
+    assert_eq!(first.owners, ["Platform"]);
+    assert_eq!(first.entity.as_deref(), Some("component:default/checkout"));
+    assert_eq!(
+        roadmap.milestones[0].entity.as_deref(),
+        Some("component:default/checkout")
+    );
+    assert_eq!(roadmap.milestones[0].owner_source, OwnerSource::Document);
+}
+
+// ---- catalog files (§3.3) ----
+
+#[test]
+fn catalog_claims_documents_by_path_folder_and_techdocs() {
+    let catalog = "\
+apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata:
+  name: explicit
+  annotations:
+    milepost.io/roadmap: ../docs/team/special.md
+spec:
+  owner: group:default/special
+---
+apiVersion: backstage.io/v1alpha1
+kind: System
+metadata:
+  name: folder
+  namespace: shop
+  annotations:
+    milepost.io/roadmap: dir:../docs/team
+spec:
+  owner: group:shop/team
+---
+apiVersion: backstage.io/v1alpha1
+kind: Resource
+metadata:
+  name: docs-site
+  annotations:
+    backstage.io/techdocs-ref: dir:../docs
+---
+apiVersion: backstage.io/v1alpha1
+kind: Group
+metadata:
+  name: team-a
+spec:
+  type: team
+  profile:
+    displayName: Team A
+";
+    let task = "| Milestone | Owner |\n| --- | --- |\n| Thing | Team A |\n";
+    let roadmap = read_many(
+        &[
+            ("catalog/catalog-info.yaml", catalog),
+            ("docs/team/special.md", task),
+            ("docs/team/plan.md", task),
+            ("docs/other/plan.md", task),
+            ("elsewhere/plan.md", task),
+        ],
+        &ReadOptions::new(day(TODAY)),
+    );
+    let entity = |path: &str| {
+        roadmap
+            .documents
+            .iter()
+            .find(|d| d.path == path)
+            .and_then(|d| d.entity.clone())
+    };
+    assert_eq!(
+        entity("docs/team/special.md").as_deref(),
+        Some("component:default/explicit")
+    );
+    assert_eq!(
+        entity("docs/team/plan.md").as_deref(),
+        Some("system:shop/folder")
+    );
+    assert_eq!(
+        entity("docs/other/plan.md").as_deref(),
+        Some("resource:default/docs-site")
+    );
+    assert_eq!(entity("elsewhere/plan.md"), None);
+    let owners = |path: &str| {
+        roadmap
+            .documents
+            .iter()
+            .find(|d| d.path == path)
+            .map(|d| d.owners.clone())
+    };
+    assert_eq!(
+        owners("docs/team/plan.md"),
+        Some(vec!["group:shop/team".to_string()])
+    );
+    let team = roadmap
+        .teams
+        .iter()
+        .find(|t| t.name == "Team A")
+        .expect("Team A");
+    assert_eq!(team.group_ref.as_deref(), Some("group:default/team-a"));
+    assert_eq!(team.milestones.len(), 4);
+    assert!(
+        roadmap.documents.iter().all(|d| !d.path.ends_with(".yaml")),
+        "a catalog is not a roadmap"
+    );
+}
