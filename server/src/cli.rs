@@ -17,7 +17,7 @@ use crate::sources::{Names, Root, SourceError, read_all};
 
 /// Milepost: roadmaps and ownership from the documents teams already write.
 #[derive(Debug, Parser)]
-#[command(name = "milepost", version, about)]
+#[command(name = "milepost", version)]
 pub struct Cli {
     /// What to do.
     #[command(subcommand)]

@@ -327,7 +327,7 @@ async fn respond_view(
     let query = RoadmapQuery::parse(raw_query.as_deref())?;
     let snapshot = state.snapshot();
     if matches!(view, View::Roadmap) && query.is_unfiltered() {
-        return Ok(snapshot.full.respond(&headers));
+        return Ok(snapshot.full().await.respond(&headers));
     }
     let revision = snapshot.roadmap.revision;
     let key = query.cache_key(view);
@@ -537,7 +537,7 @@ async fn ready_show(State(state): State<AppState>) -> Result<impl IntoResponse, 
         Ok(axum::Json(serde_json::json!({
             "status": "ready",
             "revision": snapshot.roadmap.revision,
-            "compressed": snapshot.full.is_compressed(),
+            "compressed": snapshot.full_if_ready().is_some_and(|body| body.is_compressed()),
         })))
     } else {
         Err(AppError::Unavailable(

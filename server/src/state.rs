@@ -11,7 +11,7 @@ use arc_swap::ArcSwap;
 use axum::body::Bytes;
 use axum::http::HeaderValue;
 use milepost_shared::Roadmap;
-use tokio::sync::{Semaphore, broadcast, watch};
+use tokio::sync::{OnceCell, Semaphore, broadcast, watch};
 
 use crate::assets::Assets;
 use crate::cache::ResponseCache;
@@ -24,13 +24,15 @@ pub struct Snapshot {
     pub roadmap: Roadmap,
     /// Milestone id → index in `roadmap.milestones`.
     pub milestone_index: HashMap<String, usize>,
-    /// `GET /api/roadmap` without filters: serialized once per revision.
-    pub full: Precompressed,
+    /// `GET /api/roadmap` without filters: serialized once per revision,
+    /// right after the snapshot is published (or by the first request that
+    /// needs it, whichever comes first).
+    full: OnceCell<Arc<Precompressed>>,
 }
 
 impl Snapshot {
-    /// Builds a snapshot: indexes milestones and serializes the roadmap.
-    /// Compression of the body is left to [`Precompressed::compress`].
+    /// Builds a snapshot and indexes its milestones; the body is serialized
+    /// by [`Snapshot::full`].
     pub fn new(roadmap: Roadmap) -> Snapshot {
         let milestone_index = roadmap
             .milestones
@@ -38,19 +40,47 @@ impl Snapshot {
             .enumerate()
             .map(|(index, milestone)| (milestone.id.clone(), index))
             .collect();
-        // Serializing plain data structures cannot fail; an empty body would
-        // only follow a serde_json bug.
-        let json = serde_json::to_vec(&roadmap).unwrap_or_default();
-        let full = Precompressed::new(
-            Bytes::from(json),
-            HeaderValue::from_static("application/json"),
-            HeaderValue::from_static("no-cache"),
-        );
         Snapshot {
             roadmap,
             milestone_index,
-            full,
+            full: OnceCell::new(),
         }
+    }
+
+    /// The serialized roadmap, when already made.
+    pub fn full_if_ready(&self) -> Option<&Arc<Precompressed>> {
+        self.full.get()
+    }
+
+    /// The serialized roadmap, made now (off the async threads) if needed.
+    pub async fn full(self: &Arc<Snapshot>) -> &Arc<Precompressed> {
+        self.full
+            .get_or_init(|| {
+                let snapshot = self.clone();
+                async move {
+                    match tokio::task::spawn_blocking(move || snapshot.serialize()).await {
+                        Ok(body) => body,
+                        // Only a panic in serde_json lands here; an empty body
+                        // is better than no answer.
+                        Err(_) => Arc::new(Precompressed::new(
+                            Bytes::new(),
+                            HeaderValue::from_static("application/json"),
+                            HeaderValue::from_static("no-cache"),
+                        )),
+                    }
+                }
+            })
+            .await
+    }
+
+    fn serialize(&self) -> Arc<Precompressed> {
+        // Serializing plain data structures cannot fail.
+        let json = serde_json::to_vec(&self.roadmap).unwrap_or_default();
+        Arc::new(Precompressed::new(
+            Bytes::from(json),
+            HeaderValue::from_static("application/json"),
+            HeaderValue::from_static("no-cache"),
+        ))
     }
 }
 
@@ -146,20 +176,26 @@ impl AppState {
         let snapshot = Arc::new(Snapshot::new(roadmap));
         self.inner.snapshot.store(snapshot.clone());
         self.inner.ready.store(true, Ordering::Release);
+        // Open pages hear about the reload at once; the body they then ask
+        // for is being serialized below (their request waits for it).
         // No receivers is fine: nobody is listening yet.
         let _ = self.inner.reloads.send(revision);
         let current = self.clone();
-        let compress = move || {
-            // A newer revision makes this one's compression pointless.
-            if current.snapshot().roadmap.revision == revision {
-                snapshot.full.compress();
-            }
-        };
         match tokio::runtime::Handle::try_current() {
             Ok(handle) => {
-                handle.spawn_blocking(compress);
+                handle.spawn(async move {
+                    let body = snapshot.full().await.clone();
+                    // A newer revision makes this one's compression pointless.
+                    if current.snapshot().roadmap.revision == revision {
+                        let _ = tokio::task::spawn_blocking(move || body.compress()).await;
+                    }
+                });
             }
-            Err(_) => compress(),
+            Err(_) => {
+                let body = snapshot.serialize();
+                body.compress();
+                let _ = snapshot.full.set(body);
+            }
         }
         revision
     }

@@ -389,6 +389,7 @@ fn run(
         if changed {
             let started = Instant::now();
             let roadmap = library.roadmap();
+            let read_ms = started.elapsed().as_millis() as u64;
             let (documents, milestones, diagnostics) = (
                 roadmap.documents.len(),
                 roadmap.milestones.len(),
@@ -401,6 +402,7 @@ fn run(
                 milestones,
                 diagnostics,
                 changed_paths = paths.len(),
+                read_ms,
                 elapsed_ms = started.elapsed().as_millis() as u64,
                 "sources reloaded"
             );
