@@ -401,36 +401,38 @@ fn read_document(
 
 /// Makes ids unique in reading order: a repeat gets `-2`, `-3`, … and a warning.
 fn assign_ids(milestones: &mut [Milestone], diagnostics: &mut Vec<Diagnostic>) {
-    let mut first_seen: FastMap<String, (String, u32)> =
+    // Lowercased id → index of the milestone that holds it.
+    let mut first_seen: FastMap<String, usize> =
         FastMap::with_capacity_and_hasher(milestones.len(), Default::default());
     // The next suffix to try per repeated id, so many repeats stay linear.
     let mut next_suffix: FastMap<String, u32> = FastMap::default();
-    for milestone in milestones.iter_mut() {
-        let lowered = milestone.id.to_lowercase();
-        if let Some((path, line)) = first_seen.get(&lowered) {
-            let suffix = next_suffix.entry(lowered.clone()).or_insert(2);
+    for index in 0..milestones.len() {
+        let lowered = milestones[index].id.to_lowercase();
+        if let Some(&first) = first_seen.get(&lowered) {
+            let suffix = next_suffix.entry(lowered).or_insert(2);
             let unique = loop {
-                let candidate = format!("{}-{suffix}", milestone.id);
+                let candidate = format!("{}-{suffix}", milestones[index].id);
                 *suffix += 1;
                 if !first_seen.contains_key(&candidate.to_lowercase()) {
                     break candidate;
                 }
             };
+            let (first_path, first_line) = (&milestones[first].document, milestones[first].line);
+            let milestone = &milestones[index];
             diagnostics.push(Diagnostic {
                 path: milestone.document.clone(),
                 line: milestone.line,
                 severity: Severity::Warning,
                 message: format!(
-                    "duplicate id '{}' (first used at {path}:{line}); this milestone is '{unique}'",
+                    "duplicate id '{}' (first used at {first_path}:{first_line}); this milestone is '{unique}'",
                     milestone.id
                 ),
             });
-            milestone.id = unique;
+            first_seen.insert(unique.to_lowercase(), index);
+            milestones[index].id = unique;
+        } else {
+            first_seen.insert(lowered, index);
         }
-        first_seen.insert(
-            milestone.id.to_lowercase(),
-            (milestone.document.clone(), milestone.line),
-        );
     }
 }
 
