@@ -6,6 +6,7 @@
 
 pub mod display;
 pub mod filter;
+mod hash;
 pub mod model;
 #[cfg(feature = "parse")]
 pub mod read;

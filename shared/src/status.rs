@@ -1,10 +1,9 @@
 //! Status computation (spec §2.5): pure, so the server can recompute it for
 //! any `?today=` without reading the sources again.
 
-use std::collections::HashMap;
-
 use chrono::NaiveDate;
 
+use crate::hash::FastMap;
 use crate::model::{Roadmap, State, Status};
 
 /// Sets every milestone's status for `today` and records `today` on the roadmap.
@@ -16,7 +15,7 @@ use crate::model::{Roadmap, State, Status};
 pub fn compute_statuses(roadmap: &mut Roadmap, today: NaiveDate, due_soon_days: i64) {
     roadmap.today = Some(today);
     let milestones = &mut roadmap.milestones;
-    let index: HashMap<&str, usize> = milestones
+    let index: FastMap<&str, usize> = milestones
         .iter()
         .enumerate()
         .map(|(position, milestone)| (milestone.id.as_str(), position))

@@ -3,7 +3,7 @@
 
 use std::hash::{Hash, Hasher};
 
-use super::hash::{FastHasher, FastMap, FastSet};
+use crate::hash::{FastHasher, FastMap, FastSet};
 
 use super::ReadOptions;
 use super::dates::{DateBase, DateRead, read_date};

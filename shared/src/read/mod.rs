@@ -43,7 +43,6 @@ mod assemble;
 mod catalog;
 mod dates;
 mod fields;
-mod hash;
 mod ids;
 mod lines;
 mod markdown;

@@ -1,7 +1,7 @@
 //! Owners (spec §1.4, §2.3): splitting owner texts, known teams, and the
 //! best-matching team of an ownership section.
 
-use super::hash::{FastMap, FastSet};
+use crate::hash::{FastMap, FastSet};
 
 use super::text::{key, split_list, strip_markup};
 
@@ -23,7 +23,7 @@ impl KnownTeams {
     /// An order-independent hash of the set, to tell when it changed.
     pub(crate) fn fingerprint(&self) -> u64 {
         use std::hash::{BuildHasher, BuildHasherDefault};
-        let build = BuildHasherDefault::<super::hash::FastHasher>::default();
+        let build = BuildHasherDefault::<crate::hash::FastHasher>::default();
         self.keys.iter().fold(self.keys.len() as u64, |sum, key| {
             sum.wrapping_add(build.hash_one(key))
         })

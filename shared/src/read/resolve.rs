@@ -1,7 +1,7 @@
 //! Dependency resolution (spec §2.4), dependents, cycles and schedule
 //! conflicts.
 
-use super::hash::{FastMap, FastSet};
+use crate::hash::{FastMap, FastSet};
 
 use super::text::{is_id_token, key};
 use crate::model::{Diagnostic, Milestone, Severity, State};

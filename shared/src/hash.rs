@@ -1,4 +1,4 @@
-//! A fast non-cryptographic hasher for the reader's many small string maps
+//! A fast non-cryptographic hasher for the reader's and the status pass's string maps
 //! (the FxHash mix). Keys come from the team's own documents, so resistance
 //! to crafted collisions is not worth SipHash's cost here.
 
@@ -54,4 +54,6 @@ impl Hasher for FastHasher {
 }
 
 pub(crate) type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FastHasher>>;
+/// Used by the reader only.
+#[cfg_attr(not(feature = "parse"), allow(dead_code))]
 pub(crate) type FastSet<K> = HashSet<K, BuildHasherDefault<FastHasher>>;
