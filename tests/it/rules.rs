@@ -424,6 +424,17 @@ fn task_item_titles_fields_and_subtasks() {
 }
 
 #[test]
+fn a_derived_title_ends_with_the_first_paragraph() {
+    let text =
+        "- [ ] Loose item one\n  still the first paragraph\n\n  a second paragraph, owner: Data.\n";
+    let roadmap = read_one("plan.md", text, TODAY);
+    let m = only(&roadmap);
+    assert_eq!(m.title, "Loose item one still the first paragraph");
+    assert_eq!(m.owners, ["Data"]);
+    assert!(m.description.contains("a second paragraph"));
+}
+
+#[test]
 fn long_titles_are_cut_at_a_word() {
     let long = "word ".repeat(40);
     let roadmap = read_one("plan.md", &format!("- [ ] {long}\n"), TODAY);

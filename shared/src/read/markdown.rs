@@ -402,12 +402,25 @@ impl Context<'_> {
                 break;
             }
         }
-        let written: Vec<&str> = body
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty())
-            .collect();
-        (written.join(" "), written.join("\n"))
+        // One line per paragraph (a blank line ends one), so a derived title
+        // stops at the end of the first paragraph.
+        let mut line = String::with_capacity(body.len());
+        let mut written = String::with_capacity(body.len());
+        let mut blank = false;
+        for part in body.lines().map(str::trim) {
+            if part.is_empty() {
+                blank = true;
+                continue;
+            }
+            if !line.is_empty() {
+                line.push(if blank { '\n' } else { ' ' });
+                written.push('\n');
+            }
+            blank = false;
+            line.push_str(part);
+            written.push_str(part);
+        }
+        (line, written)
     }
 
     fn task_item(&mut self, item: &ItemBuffer, checked: bool) {
@@ -1030,7 +1043,8 @@ fn without_spans(text: &str, spans: &[Range<usize>], from: usize) -> String {
 /// The title of a task item without a bold lead: the text up to the first
 /// sentence end, dash or colon, trimmed to a readable length.
 fn derive_title(text: &str) -> String {
-    let plain = strip_markup(text);
+    let first_paragraph = text.split('\n').next().unwrap_or_default();
+    let plain = strip_markup(first_paragraph);
     let mut end = plain.len();
     for pattern in [". ", "! ", "? ", " — ", " – ", " - ", ": "] {
         if let Some(index) = plain.find(pattern) {
