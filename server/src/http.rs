@@ -443,11 +443,7 @@ async fn milestone_show(
     let query = RoadmapQuery::parse(query.as_deref())?;
     let snapshot = state.snapshot();
     let not_found = || AppError::NotFound(format!("no milestone with id '{id}'"));
-    let index = snapshot
-        .milestone_index
-        .get(&id)
-        .copied()
-        .ok_or_else(not_found)?;
+    let index = snapshot.milestone_position(&id).ok_or_else(not_found)?;
     let milestone = match query.today {
         Some(today) => {
             // Status depends on dependencies, so the whole roadmap is recomputed.

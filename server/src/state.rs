@@ -3,8 +3,8 @@
 //! `/api/events`, readiness and the HTTP settings.
 
 use std::collections::HashMap;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use arc_swap::ArcSwap;
@@ -22,8 +22,8 @@ use crate::encoding::Precompressed;
 pub struct Snapshot {
     /// The roadmap as read, statuses for the configured `today`.
     pub roadmap: Roadmap,
-    /// Milestone id → index in `roadmap.milestones`.
-    pub milestone_index: HashMap<String, usize>,
+    /// Milestone id → index in `roadmap.milestones`, built on first use.
+    milestone_index: OnceLock<HashMap<String, usize>>,
     /// `GET /api/roadmap` without filters: serialized once per revision,
     /// right after the snapshot is published (or by the first request that
     /// needs it, whichever comes first).
@@ -34,17 +34,26 @@ impl Snapshot {
     /// Builds a snapshot and indexes its milestones; the body is serialized
     /// by [`Snapshot::full`].
     pub fn new(roadmap: Roadmap) -> Snapshot {
-        let milestone_index = roadmap
-            .milestones
-            .iter()
-            .enumerate()
-            .map(|(index, milestone)| (milestone.id.clone(), index))
-            .collect();
         Snapshot {
             roadmap,
-            milestone_index,
+            milestone_index: OnceLock::new(),
             full: OnceCell::new(),
         }
+    }
+
+    /// The position of a milestone in `roadmap.milestones`.
+    pub fn milestone_position(&self, id: &str) -> Option<usize> {
+        self.milestone_index
+            .get_or_init(|| {
+                self.roadmap
+                    .milestones
+                    .iter()
+                    .enumerate()
+                    .map(|(index, milestone)| (milestone.id.clone(), index))
+                    .collect()
+            })
+            .get(id)
+            .copied()
     }
 
     /// The serialized roadmap, when already made.
@@ -174,7 +183,7 @@ impl AppState {
         let revision = self.inner.snapshot.load().roadmap.revision + 1;
         roadmap.revision = revision;
         let snapshot = Arc::new(Snapshot::new(roadmap));
-        self.inner.snapshot.store(snapshot.clone());
+        let previous = self.inner.snapshot.swap(snapshot.clone());
         self.inner.ready.store(true, Ordering::Release);
         // Open pages hear about the reload at once; the body they then ask
         // for is being serialized below (their request waits for it).
@@ -183,6 +192,8 @@ impl AppState {
         let current = self.clone();
         match tokio::runtime::Handle::try_current() {
             Ok(handle) => {
+                // Freeing a large roadmap takes a while: not on this thread.
+                handle.spawn_blocking(move || drop(previous));
                 handle.spawn(async move {
                     let body = snapshot.full().await.clone();
                     // A newer revision makes this one's compression pointless.
