@@ -755,3 +755,26 @@ fn incremental_reader_matches_a_fresh_read() {
     reader.set_options(ReadOptions::new(day("2026-01-20")));
     assert_eq!(reader.roadmap(), read_files(&files, "2026-01-20"));
 }
+
+#[test]
+fn recomputing_statuses_for_another_day_matches_reading_on_that_day() {
+    // The server reads once and recomputes statuses per `?today=`.
+    let files = load_tree(&examples_dir().join("northwind"));
+    for (from, to) in [
+        ("2026-01-20", "2026-03-01"),
+        ("2026-01-20", "2025-12-01"),
+        ("2026-03-01", "2026-01-20"),
+    ] {
+        let mut roadmap = read_files(&files, from);
+        milepost_shared::compute_statuses(&mut roadmap, day(to), 14);
+        let fresh = read_files(&files, to);
+        let statuses = |r: &Roadmap| -> Vec<(String, Status)> {
+            r.milestones
+                .iter()
+                .map(|m| (m.id.clone(), m.status))
+                .collect()
+        };
+        assert_eq!(statuses(&roadmap), statuses(&fresh), "{from} → {to}");
+        assert_eq!(roadmap.today, Some(day(to)));
+    }
+}
