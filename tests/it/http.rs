@@ -1239,3 +1239,24 @@ fn reloading_rereads_only_what_changed() {
     assert!(roadmap.milestones.is_empty(), "{:?}", titles(&roadmap));
     assert!(roadmap.documents.iter().all(|d| d.path != "plan.md"));
 }
+
+#[tokio::test]
+async fn request_bodies_and_uris_are_bounded() {
+    let (router, _) = examples_app("2026-01-20", HttpSettings::default());
+    let body = vec![b'x'; 100 * 1024];
+    let request = Request::builder()
+        .method(Method::GET)
+        .uri("/api/roadmap")
+        .header(header::CONTENT_LENGTH, body.len())
+        .body(Body::from(body))
+        .unwrap_or_else(|error| panic!("{error}"));
+    assert_eq!(
+        send(&router, request).await.status,
+        StatusCode::PAYLOAD_TOO_LARGE
+    );
+
+    let long = format!("/api/roadmap?q={}", "a".repeat(10 * 1024));
+    let answer = get(&router, &long).await;
+    assert_eq!(answer.status, StatusCode::URI_TOO_LONG);
+    let _: ApiError = answer.json();
+}
