@@ -217,6 +217,7 @@ pub(crate) fn inline_fields(text: &str, anchor: NaiveDate, fields: &mut InlineFi
         // `completed 2025-11-01`, `cancelled 2026-01-05`: a state word with a date.
         if at_word_start
             && bytes[index].is_ascii_alphabetic()
+            && bytes[index..].iter().take(24).any(u8::is_ascii_digit)
             && let Some((state, len)) = leading_state_word(&text[index..])
         {
             let after = &text[index + len..];

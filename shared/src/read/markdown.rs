@@ -270,7 +270,7 @@ impl Context<'_> {
         let words = super::fields::header_words(title);
         let has = |list: &[&str]| {
             list.iter()
-                .any(|word| super::states::find_word(&words, word).is_some())
+                .any(|word| super::states::has_phrase(&words, word))
         };
         let inherited_criteria = self.sections.last().is_some_and(|section| section.criteria);
         let inherited_ownership = self
@@ -897,7 +897,7 @@ impl Columns {
             let words = super::fields::header_words(&header[index]);
             REFERENCE_WORDS
                 .iter()
-                .any(|word| super::states::find_word(&words, word).is_some())
+                .any(|word| super::states::has_phrase(&words, word))
         });
         if reference_table && columns.target.is_none() && columns.state.is_none() {
             return None;

@@ -16,7 +16,8 @@ pub(crate) fn markdown_options() -> Options {
 ///
 /// Markdown without `<` (no raw HTML, no autolink) and without `[` (no link
 /// or image, so no `javascript:` URL) renders to HTML pulldown-cmark has fully
-/// escaped, so only the rest pays for ammonia's HTML parse.
+/// escaped (an `&` is escaped or stays an entity reference), so only the rest
+/// pays for ammonia's HTML parse.
 pub(crate) fn description_html(markdown: &str) -> String {
     if markdown.trim().is_empty() {
         return String::new();
@@ -28,7 +29,7 @@ pub(crate) fn description_html(markdown: &str) -> String {
     let options = markdown_options() - Options::ENABLE_YAML_STYLE_METADATA_BLOCKS;
     let mut out = String::with_capacity(markdown.len() + markdown.len() / 4 + 16);
     html::push_html(&mut out, Parser::new_ext(markdown, options));
-    if markdown.contains(['<', '[', '&']) {
+    if markdown.contains(['<', '[']) {
         ammonia::clean(&out)
     } else {
         out

@@ -110,6 +110,16 @@ pub(crate) fn leading_state_word(text: &str) -> Option<(State, usize)> {
         .map(|&(word, state)| (state, word.len()))
 }
 
+/// Whether `phrase` occurs in `words` (lowercase words joined by single
+/// spaces, as `header_words` gives them) at word boundaries.
+pub(crate) fn has_phrase(words: &str, phrase: &str) -> bool {
+    if phrase.contains(' ') {
+        find_word(words, phrase).is_some()
+    } else {
+        words.split(' ').any(|word| word == phrase)
+    }
+}
+
 /// Byte index of `word` in `haystack` at word boundaries.
 pub(crate) fn find_word(haystack: &str, word: &str) -> Option<usize> {
     let mut from = 0;
