@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Reader benchmark (numbers go to BENCHMARKS.md):
 #   1. criterion: bare pulldown-cmark floor vs the full reader over the generated
-#      2,000-document corpus (MB/s), and one changed document in a read corpus;
+#      2,000-document corpus (MB/s), and one changed document in a read corpus; each
+#      in wall-clock time and (groups `…-cpu`) in the benchmark thread's CPU time;
 #   2. the whole `milepost export --format json` process on that corpus (hyperfine);
 #   3. its peak resident memory (GNU time -v).
 #
 #   scripts/bench-reader.sh [CRITERION FILTER]   # e.g. 'incremental' to run one group
 #
-# Tools: scripts/install-tools.sh --bench (hyperfine, GNU time). Takes ~3 minutes on 2 cores.
+# Tools: scripts/install-tools.sh --bench (hyperfine, GNU time). Takes ~6 minutes on 2 cores.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -54,4 +55,4 @@ else
 fi
 
 say "summary"
-grep -E '^(parse|incremental)/|time:|thrpt:' "$work/criterion.log" || true
+grep -E '^(parse|incremental)(-cpu)?/|time:|thrpt:' "$work/criterion.log" || true
