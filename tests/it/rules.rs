@@ -877,3 +877,20 @@ spec:
         "a catalog is not a roadmap"
     );
 }
+
+#[test]
+fn simple_and_full_front_matter_read_alike() {
+    // The first goes through the shortcut for plain `key: value` lines, the
+    // second (a quoted value) through the YAML parser: same result.
+    let plain = "---\ntitle: Plan A\nlast_updated: 2026-01-10\nowner: group:default/platform\nentity: component:default/x\n---\n\n- [ ] Thing\n";
+    let quoted = "---\ntitle: \"Plan A\"\nlast_updated: 2026-01-10\nowner: group:default/platform\nentity: component:default/x\n---\n\n- [ ] Thing\n";
+    let a = read_one("plan.md", plain, TODAY);
+    let b = read_one("plan.md", quoted, TODAY);
+    assert_eq!(a.documents, b.documents);
+    assert_eq!(a.milestones, b.milestones);
+    assert_eq!(a.documents[0].owners, ["group:default/platform"]);
+    let bad_date = "---\ntitle: Plan\nlast_updated: 2026-13-45\n---\n\n- [ ] Thing\n";
+    let roadmap = read_one("plan.md", bad_date, TODAY);
+    assert_eq!(roadmap.diagnostics.len(), 1);
+    assert_eq!(roadmap.diagnostics[0].line, 3);
+}

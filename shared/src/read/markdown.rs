@@ -295,6 +295,10 @@ impl Context<'_> {
 
     fn front_matter(&mut self, body: &str, start: usize) {
         let offset = self.lines.line(start).saturating_sub(1);
+        if let Some(root) = yaml::simple_mapping(body) {
+            yaml::read_document_fields(&root, self.extraction, offset);
+            return;
+        }
         match yaml::parse(body) {
             Ok(documents) => {
                 if let Some(root) = documents.first() {

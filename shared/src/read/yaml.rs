@@ -96,6 +96,52 @@ fn scalar_of(node: &MarkedYaml<'_>) -> Option<String> {
     }
 }
 
+/// Front matter made only of `key: plain value` lines reads the same as
+/// through the YAML parser, without its cost. `None` when any line needs the
+/// full parser (quotes, lists, nesting, comments, numbers, nulls, …).
+pub(crate) fn simple_mapping(text: &str) -> Option<Node> {
+    let mut entries = Vec::new();
+    for (index, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let (key, value) = line.split_once(": ")?;
+        let value = value.trim_end();
+        let key_ok = !key.is_empty()
+            && key
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+        let first = value.bytes().next()?;
+        let plain_start =
+            first.is_ascii_alphabetic() || (first.is_ascii_digit() && value.contains('-'));
+        let special = value.contains(": ")
+            || value.contains(" #")
+            || value.ends_with(':')
+            || value.contains('\t')
+            || matches!(
+                value,
+                "true" | "false" | "True" | "False" | "TRUE" | "FALSE"
+            )
+            || matches!(value, "null" | "Null" | "NULL");
+        let repeated = entries.iter().any(|(seen, _): &(String, Node)| seen == key);
+        if !key_ok || !plain_start || special || repeated {
+            return None;
+        }
+        let line = u32::try_from(index + 1).unwrap_or(u32::MAX);
+        entries.push((
+            key.to_string(),
+            Node {
+                line,
+                value: Value::Text(value.to_string()),
+            },
+        ));
+    }
+    Some(Node {
+        line: 1,
+        value: Value::Map(entries),
+    })
+}
+
 impl Node {
     /// The value under `key` of a mapping (keys compared case-insensitively).
     pub(crate) fn get(&self, key: &str) -> Option<&Node> {
