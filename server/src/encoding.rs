@@ -16,6 +16,9 @@ use axum::response::{IntoResponse, Response};
 const MIN_COMPRESS_LEN: usize = 1024;
 /// Bodies above this size are compressed at quicker settings.
 const LARGE_BODY: usize = 4 * 1024 * 1024;
+/// Compression works through a body in pieces this large, checking between
+/// them whether it is still wanted.
+const CHUNK: usize = 1024 * 1024;
 
 /// A content coding the server can send.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -174,6 +177,16 @@ impl Precompressed {
     /// call it off the request path). Until each is ready, clients that
     /// asked for it get the next best form.
     pub fn compress(&self) {
+        self.compress_unless(&|| true);
+    }
+
+    /// Like [`Precompressed::compress`], giving up (leaving identity, or
+    /// gzip only) as soon as `keep_going` says the work is no longer wanted:
+    /// a roadmap that was replaced while it was being compressed.
+    pub fn compress_unless(&self, keep_going: &dyn Fn() -> bool) -> bool {
+        if !self.compressible() {
+            return true;
+        }
         // Brotli's higher qualities cost seconds on a multi-megabyte roadmap,
         // and this runs again after every edit: large bodies get a quicker one.
         let brotli_quality = if self.identity.len() > LARGE_BODY {
@@ -181,7 +194,36 @@ impl Precompressed {
         } else {
             9
         };
-        self.compress_with(6, brotli_quality);
+        if self.gzip.get().is_none() {
+            let mut encoder = flate2::write::GzEncoder::new(
+                Vec::with_capacity(self.identity.len() / 4),
+                flate2::Compression::new(6),
+            );
+            for chunk in self.identity.chunks(CHUNK) {
+                if !keep_going() {
+                    return false;
+                }
+                let _ = encoder.write_all(chunk);
+            }
+            let _ = self
+                .gzip
+                .set(Bytes::from(encoder.finish().unwrap_or_default()));
+        }
+        if self.brotli.get().is_none() {
+            let mut out = Vec::with_capacity(self.identity.len() / 5);
+            {
+                let mut writer =
+                    brotli::CompressorWriter::new(&mut out, 64 * 1024, brotli_quality, 22);
+                for chunk in self.identity.chunks(CHUNK) {
+                    if !keep_going() {
+                        return false;
+                    }
+                    let _ = writer.write_all(chunk);
+                }
+            }
+            let _ = self.brotli.set(Bytes::from(out));
+        }
+        true
     }
 
     /// Like [`Precompressed::compress`] at chosen levels (lower is faster).

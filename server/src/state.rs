@@ -17,6 +17,10 @@ use crate::assets::Assets;
 use crate::cache::ResponseCache;
 use crate::encoding::Precompressed;
 
+/// How long a new revision must stay current before it is serialized and
+/// compressed in the background.
+const BACKGROUND_PAUSE: Duration = Duration::from_millis(200);
+
 /// One revision of the roadmap with everything derived from it once.
 #[derive(Debug)]
 pub struct Snapshot {
@@ -195,11 +199,18 @@ impl AppState {
                 // Freeing a large roadmap takes a while: not on this thread.
                 handle.spawn_blocking(move || drop(previous));
                 handle.spawn(async move {
-                    let body = snapshot.full().await.clone();
-                    // A newer revision makes this one's compression pointless.
-                    if current.snapshot().roadmap.revision == revision {
-                        let _ = tokio::task::spawn_blocking(move || body.compress()).await;
+                    // Edits often come in bursts: a revision replaced within
+                    // this pause is never serialized or compressed in the
+                    // background (a request for it still gets its body).
+                    tokio::time::sleep(BACKGROUND_PAUSE).await;
+                    let still_current = move || current.snapshot().roadmap.revision == revision;
+                    if !still_current() {
+                        return;
                     }
+                    let body = snapshot.full().await.clone();
+                    let _ =
+                        tokio::task::spawn_blocking(move || body.compress_unless(&still_current))
+                            .await;
                 });
             }
             Err(_) => {
