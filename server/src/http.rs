@@ -479,13 +479,13 @@ async fn events_stream(
         .is_some_and(|seen| seen < current)
         .then_some(current);
 
-    struct Stream_ {
+    struct EventStreamState {
         receiver: tokio::sync::broadcast::Receiver<u64>,
         shutdown: tokio::sync::watch::Receiver<bool>,
         pending: Option<u64>,
         _permit: tokio::sync::OwnedSemaphorePermit,
     }
-    let start = Stream_ {
+    let start = EventStreamState {
         receiver,
         shutdown,
         pending: missed,
