@@ -81,7 +81,11 @@ mod tests {
     fn relative_days_reads_naturally() {
         let today = day("2026-01-20");
         let check = |target: &str, expected: &str| {
-            assert_eq!(relative_days(day(target), today), expected, "target {target}");
+            assert_eq!(
+                relative_days(day(target), today),
+                expected,
+                "target {target}"
+            );
         };
         check("2026-01-20", "today");
         check("2026-01-21", "tomorrow");

@@ -128,8 +128,11 @@ impl Filter {
             }
         }
         if let Some(q) = &self.q {
-            let haystack = format!("{} {} {}", milestone.id, milestone.title, milestone.description)
-                .to_lowercase();
+            let haystack = format!(
+                "{} {} {}",
+                milestone.id, milestone.title, milestone.description
+            )
+            .to_lowercase();
             if !q
                 .to_lowercase()
                 .split_whitespace()
@@ -158,7 +161,11 @@ impl Filter {
         let documents = roadmap
             .documents
             .iter()
-            .filter(|d| self.document.as_deref().map_or(kept_document(&d.path), |p| p == d.path))
+            .filter(|d| {
+                self.document
+                    .as_deref()
+                    .map_or(kept_document(&d.path), |p| p == d.path)
+            })
             .cloned()
             .collect::<Vec<_>>();
         let teams = roadmap
@@ -166,7 +173,9 @@ impl Filter {
             .iter()
             .filter(|team| match &self.team {
                 Some(name) => same_team(&team.name, name),
-                None => milestones.iter().any(|m| m.owners.iter().any(|o| same_team(o, &team.name))),
+                None => milestones
+                    .iter()
+                    .any(|m| m.owners.iter().any(|o| same_team(o, &team.name))),
             })
             .cloned()
             .collect();

@@ -177,7 +177,9 @@ impl Status {
 
     /// Parses a wire name; `None` for anything else.
     pub fn parse(text: &str) -> Option<Status> {
-        Status::ALL.into_iter().find(|status| status.as_str() == text)
+        Status::ALL
+            .into_iter()
+            .find(|status| status.as_str() == text)
     }
 
     /// Lower is more urgent: blocked and overdue first, then due soon, on
