@@ -1260,3 +1260,41 @@ async fn request_bodies_and_uris_are_bounded() {
     assert_eq!(answer.status, StatusCode::URI_TOO_LONG);
     let _: ApiError = answer.json();
 }
+
+/// Two roots holding the same relative path: the later root's file is
+/// prefixed with its folder name, and "view source" links keep the path
+/// inside each root.
+#[test]
+fn same_names_in_two_roots_are_told_apart() {
+    let first = tempfile::tempdir().unwrap_or_else(|error| panic!("{error}"));
+    let parent = tempfile::tempdir().unwrap_or_else(|error| panic!("{error}"));
+    let second = parent.path().join("payments");
+    write(&first.path().join("docs/plan.md"), &plan("First root work"));
+    write(&second.join("docs/plan.md"), &plan("Second root work"));
+    let sources = vec![
+        SourceSpec {
+            path: first.path().to_path_buf(),
+            source_url: None,
+        },
+        SourceSpec {
+            path: second.clone(),
+            source_url: Some("https://git.example.com/payments/blob/main".to_string()),
+        },
+    ];
+    let mut library = Library::open(&sources, ReadOptions::new(day("2026-01-20")), None)
+        .unwrap_or_else(|error| panic!("{error}"));
+    let roadmap = library.roadmap();
+    let mut paths: Vec<&str> = roadmap.documents.iter().map(|d| d.path.as_str()).collect();
+    paths.sort_unstable();
+    assert_eq!(paths, ["docs/plan.md", "payments/docs/plan.md"]);
+    let second_document = roadmap
+        .documents
+        .iter()
+        .find(|d| d.path == "payments/docs/plan.md")
+        .unwrap_or_else(|| panic!("missing"));
+    assert_eq!(
+        second_document.source_url.as_deref(),
+        Some("https://git.example.com/payments/blob/main/docs/plan.md")
+    );
+    assert_eq!(roadmap.milestones.len(), 2);
+}
