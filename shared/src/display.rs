@@ -55,7 +55,8 @@ pub fn relative_label(milestone: &Milestone, today: NaiveDate) -> Option<String>
 }
 
 /// Orders milestones by urgency: blocked and overdue first, then due soon,
-/// then by target (undated last), then by title.
+/// on track, unscheduled and finished work; within each tier by target
+/// (undated last), then by title.
 pub fn by_urgency(a: &Milestone, b: &Milestone) -> std::cmp::Ordering {
     a.status
         .urgency()
@@ -70,6 +71,7 @@ pub fn by_urgency(a: &Milestone, b: &Milestone) -> std::cmp::Ordering {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
@@ -107,5 +109,61 @@ mod tests {
         check("2026-12-31", Precision::Quarter, "Q4 2026");
         check("2026-12-31", Precision::Half, "H2 2026");
         check("2026-06-30", Precision::Half, "H1 2026");
+    }
+
+    fn milestone(title: &str, status: Status, target: Option<&str>) -> Milestone {
+        Milestone {
+            id: title.to_lowercase(),
+            title: title.to_string(),
+            description: String::new(),
+            description_html: String::new(),
+            owners: Vec::new(),
+            owner_source: crate::model::OwnerSource::None,
+            start: None,
+            target: target.map(day),
+            target_text: target.map(str::to_string),
+            target_precision: if target.is_some() {
+                Precision::Day
+            } else {
+                Precision::None
+            },
+            state: crate::model::State::Planned,
+            status,
+            progress: None,
+            dependencies: Vec::new(),
+            dependents: Vec::new(),
+            document: "plan.md".to_string(),
+            line: 1,
+            section: None,
+            entity: None,
+            source_url: None,
+        }
+    }
+
+    #[test]
+    fn urgency_puts_overdue_and_blocked_first_by_target() {
+        let mut milestones = [
+            milestone("Done early", Status::Done, Some("2026-01-01")),
+            milestone("Blocked undated", Status::Blocked, None),
+            milestone("On track", Status::OnTrack, Some("2026-03-01")),
+            milestone("Blocked later", Status::Blocked, Some("2026-02-20")),
+            milestone("Due soon", Status::DueSoon, Some("2026-01-25")),
+            milestone("Overdue", Status::Overdue, Some("2026-01-09")),
+            milestone("Unscheduled", Status::Unscheduled, None),
+        ];
+        milestones.sort_by(by_urgency);
+        let titles: Vec<&str> = milestones.iter().map(|m| m.title.as_str()).collect();
+        assert_eq!(
+            titles,
+            [
+                "Overdue",
+                "Blocked later",
+                "Blocked undated",
+                "Due soon",
+                "On track",
+                "Unscheduled",
+                "Done early"
+            ]
+        );
     }
 }

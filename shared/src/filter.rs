@@ -108,24 +108,23 @@ impl Filter {
     /// Like [`Filter::matches`] without the status part: the summary strip
     /// counts statuses over this set, so clicking a count never hides the others.
     pub fn matches_ignoring_status(&self, milestone: &Milestone) -> bool {
-        if let Some(entity) = &self.entity {
-            if !milestone
+        if let Some(entity) = &self.entity
+            && !milestone
                 .entity
                 .as_deref()
                 .is_some_and(|e| e.eq_ignore_ascii_case(entity))
-            {
-                return false;
-            }
+        {
+            return false;
         }
-        if let Some(document) = &self.document {
-            if milestone.document != *document {
-                return false;
-            }
+        if let Some(document) = &self.document
+            && milestone.document != *document
+        {
+            return false;
         }
-        if let Some(team) = &self.team {
-            if !milestone.owners.iter().any(|owner| same_team(owner, team)) {
-                return false;
-            }
+        if let Some(team) = &self.team
+            && !milestone.owners.iter().any(|owner| same_team(owner, team))
+        {
+            return false;
         }
         if let Some(q) = &self.q {
             let haystack = format!(

@@ -182,17 +182,17 @@ impl Status {
             .find(|status| status.as_str() == text)
     }
 
-    /// Lower is more urgent: blocked and overdue first, then due soon, on
-    /// track, unscheduled, and finished work last.
+    /// Lower is more urgent: blocked and overdue share the first tier (so a
+    /// short card never hides an overdue item behind later blocked ones), then
+    /// due soon, on track, unscheduled, and finished work last.
     pub fn urgency(self) -> u8 {
         match self {
-            Status::Blocked => 0,
-            Status::Overdue => 1,
-            Status::DueSoon => 2,
-            Status::OnTrack => 3,
-            Status::Unscheduled => 4,
-            Status::Done => 5,
-            Status::Cancelled => 6,
+            Status::Blocked | Status::Overdue => 0,
+            Status::DueSoon => 1,
+            Status::OnTrack => 2,
+            Status::Unscheduled => 3,
+            Status::Done => 4,
+            Status::Cancelled => 5,
         }
     }
 }
