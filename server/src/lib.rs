@@ -14,6 +14,7 @@ pub mod watch;
 
 use std::future::Future;
 
+use axum::serve::ListenerExt as _;
 use milepost_shared::read::ReadOptions;
 use tokio::net::TcpListener;
 
@@ -75,6 +76,13 @@ impl Server {
     ) -> std::io::Result<()> {
         let state = self.state.clone();
         let router = app(self.state.clone());
+        // Responses are written whole: without TCP_NODELAY, Nagle's algorithm
+        // holds back each response's last segment until the previous ACK.
+        let listener = listener.tap_io(|stream| {
+            if let Err(error) = stream.set_nodelay(true) {
+                tracing::debug!(%error, "cannot set TCP_NODELAY");
+            }
+        });
         axum::serve(listener, router)
             .with_graceful_shutdown(async move {
                 shutdown.await;
