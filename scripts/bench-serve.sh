@@ -225,6 +225,15 @@ for endpoint in roadmap entity; do
     printf "%-8s milepost/nginx: throughput %.2fx (goal >= 0.8x, parity 1.0x: %s), p99 %.2fx (goal <= 1.5x: %s)\n", e, rr,
       (rr >= 0.8 ? "met" : "missed"), pr, (pr <= 1.5 ? "met" : "missed")
   }'
+  # Each round's pair ran back to back, so its ratio is less exposed to load drifting between rounds.
+  awk -F'\t' -v e="$endpoint" '
+    $2 == e && $3 == "milepost" { m_rps[$1] = $4; m_p99[$1] = $5 }
+    $2 == e && $3 == "nginx" { n_rps[$1] = $4; n_p99[$1] = $5 }
+    END {
+      line = ""
+      for (r = 1; r in m_rps; r++) line = line sprintf(" %.2fx/%.2fx", m_rps[r] / n_rps[r], m_p99[r] / n_p99[r])
+      printf "%-8s per-round milepost/nginx throughput/p99:%s\n", e, line
+    }' "$results"
 done
 tail -n 1 "$work/sse.txt"
 echo "milepost memory: loaded $memory_loaded; at the end $memory_end"
