@@ -13,7 +13,7 @@ use milepost_shared::{
 use wasm_bindgen::{JsCast, closure::Closure};
 
 use super::api::Store;
-use super::common::{StatusChip, apply_theme, owners_text, today_of};
+use super::common::{StatusChip, apply_theme, mark_rendered, owners_text, today_of};
 use crate::card::{CardParams, HeightReporter, height_message, next_milestones};
 use crate::query::ViewState;
 use crate::summary::status_counts;
@@ -67,6 +67,11 @@ pub fn CardBody(store: Store, params: CardParams) -> impl IntoView {
     Effect::new(move |_| {
         if let (Some(element), Some(origin)) = (root.get(), origin.clone()) {
             report_height(element.unchecked_into(), origin);
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(generation) = store.snapshot.with(|s| s.as_ref().map(|s| s.generation)) {
+            mark_rendered(generation);
         }
     });
     let api = format!("/api/roadmap{}", params.api_query());
@@ -136,7 +141,10 @@ fn CardContent(
                     <code>"catalog-info.yaml"</code> ":"
                 </p>
                 <pre class="snippet">"metadata:\n  annotations:\n    milepost.io/roadmap: docs/roadmap.md"</pre>
-                <p class="muted">"Several documents: separate paths with commas, or use dir:docs/roadmap."</p>
+                <p class="muted">
+                    "Several documents: separate paths with commas, or name a folder with "
+                    <code>"dir:docs/roadmap"</code> "."
+                </p>
             </div>
         }
             .into_any();

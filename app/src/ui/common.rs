@@ -84,3 +84,15 @@ pub fn owners_text(owners: &[String]) -> String {
         owners.join(", ")
     }
 }
+
+/// Marks the page as rendered for a load: `data-milepost-loaded` on `<html>`
+/// holds the load count, and a `milepost:rendered` performance mark is
+/// added, so end-to-end tests and benchmarks can wait for and time it.
+pub fn mark_rendered(generation: u64) {
+    if let Some(root) = document().document_element() {
+        let _ = root.set_attribute("data-milepost-loaded", &generation.to_string());
+    }
+    if let Some(performance) = window().performance() {
+        let _ = performance.mark("milepost:rendered");
+    }
+}

@@ -36,7 +36,15 @@ pub fn DetailPanel(store: Store, url: UrlState) -> impl IntoView {
     let body = move || {
         let id = selected.get()?;
         store.snapshot.with(|s| {
-            let roadmap = Arc::clone(&s.as_ref()?.roadmap);
+            let Some(snapshot) = s.as_ref() else {
+                return Some(
+                    view! {
+                        <h2 id="detail-title" tabindex="-1">"Loading…"</h2>
+                    }
+                    .into_any(),
+                );
+            };
+            let roadmap = Arc::clone(&snapshot.roadmap);
             let index = roadmap.milestones.iter().position(|m| m.id == id);
             Some(match index {
                 Some(index) => view! { <Details roadmap index url/> }.into_any(),

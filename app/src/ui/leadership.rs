@@ -11,7 +11,7 @@ use leptos_router::{
 use milepost_shared::Filter;
 
 use super::api::Store;
-use super::common::{UrlState, apply_theme};
+use super::common::{UrlState, apply_theme, mark_rendered};
 use super::detail::DetailPanel;
 use super::panels::{DiagnosticsPanel, Filters, SummaryStrip, TeamsPanel};
 use super::table::MilestoneTable;
@@ -92,6 +92,12 @@ pub fn Portfolio(store: Store, url: UrlState) -> impl IntoView {
         format!("/api/export.md{}", query_string(&pairs))
     };
     let has_panel = move || url.state.with(|s| s.selected.is_some());
+    // Effects run after the DOM is updated: the page now shows this load.
+    Effect::new(move |_| {
+        if let Some(generation) = store.snapshot.with(|s| s.as_ref().map(|s| s.generation)) {
+            mark_rendered(generation);
+        }
+    });
 
     view! {
         <div class="page" class:with-panel=has_panel>
