@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 
 use crate::hash::FastMap;
-use crate::model::{Roadmap, State, Status};
+use crate::model::{Milestone, Roadmap, State, Status};
 
 /// Sets every milestone's status for `today` and records `today` on the roadmap.
 ///
@@ -30,6 +30,34 @@ pub fn compute_statuses(roadmap: &mut Roadmap, today: NaiveDate, due_soon_days: 
         }
     }
     drop(index);
+    set_blocked_and_statuses(milestones, &dependents, today, due_soon_days);
+}
+
+/// Sets every milestone's status for `today` from its resolved dependencies
+/// (`edges[i]`: the milestones milestone `i` depends on), as
+/// [`compute_statuses`] does without looking ids up again.
+pub(crate) fn set_statuses(
+    milestones: &mut [Milestone],
+    edges: &[Vec<usize>],
+    today: NaiveDate,
+    due_soon_days: i64,
+) {
+    let mut dependents: Vec<Vec<usize>> = vec![Vec::new(); milestones.len()];
+    for (position, targets) in edges.iter().enumerate() {
+        for &target in targets {
+            dependents[target].push(position);
+        }
+    }
+    set_blocked_and_statuses(milestones, &dependents, today, due_soon_days);
+}
+
+/// Spreads blocked through `dependents` and sets every status.
+fn set_blocked_and_statuses(
+    milestones: &mut [Milestone],
+    dependents: &[Vec<usize>],
+    today: NaiveDate,
+    due_soon_days: i64,
+) {
     let finished = |state: State| matches!(state, State::Done | State::Cancelled);
     let mut blocked = vec![false; milestones.len()];
     let mut queue: Vec<usize> = milestones

@@ -1,6 +1,7 @@
 //! The normalisation pass: every document's loose records, together, become
 //! one [`Roadmap`] (dates, states, owners, ids, dependencies, teams, status).
 
+use std::borrow::Cow;
 use std::hash::{Hash, Hasher};
 
 use crate::hash::{FastHasher, FastMap, FastSet};
@@ -17,7 +18,7 @@ use crate::model::{
     Dependency, Diagnostic, Document, Milestone, OwnerSource, Precision, Roadmap, Severity, State,
     Status, Team,
 };
-use crate::status::compute_statuses;
+use crate::status::set_statuses;
 
 /// Which entity and owner the catalog gives a document.
 struct CatalogClaim {
@@ -33,7 +34,23 @@ pub(crate) struct Normalised {
     fingerprint: u64,
     document: Option<Document>,
     milestones: Vec<Milestone>,
+    /// The milestones' matching keys, in the same order.
+    keys: Vec<MilestoneKeys>,
     diagnostics: Vec<Diagnostic>,
+}
+
+/// One milestone's matching keys, computed once with its normalised output
+/// so a re-read of another document does not compute them again.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct MilestoneKeys {
+    /// The id as read, lowercased (duplicate detection).
+    pub(crate) lowered_id: String,
+    /// The matching key of the id as read.
+    pub(crate) id_key: String,
+    /// The matching key of the title.
+    pub(crate) title_key: String,
+    /// The matching key of each dependency text, in order.
+    pub(crate) dependency_keys: Vec<String>,
 }
 
 /// Per-path normalised outputs; an entry is dropped when its source changes.
@@ -119,9 +136,51 @@ pub(crate) fn assemble(
 
     let known_fingerprint = known.fingerprint();
 
+    // Each document's normalised output, from the cache when its inputs are
+    // unchanged. Filled first so the outputs can be borrowed together below.
+    let mut local: Vec<Normalised> = Vec::new();
+    let mut slots: Vec<Option<Slot>> = Vec::with_capacity(documents.len());
+    for document in documents {
+        if !matches!(document.kind, Kind::Markdown | Kind::YamlRoadmap)
+            || (document.milestones.is_empty() && document.markers.is_empty())
+        {
+            slots.push(None);
+            continue;
+        }
+        let claim = claim_for(&document.path);
+        let mut hasher = FastHasher::default();
+        known_fingerprint.hash(&mut hasher);
+        claim.map(|c| (&c.entity, &c.owner)).hash(&mut hasher);
+        options.today.hash(&mut hasher);
+        let fingerprint = hasher.finish();
+        let fresh = cache
+            .as_deref()
+            .and_then(|cache| cache.get(&document.path))
+            .is_none_or(|cached| cached.fingerprint != fingerprint);
+        if !fresh {
+            slots.push(Some(Slot::Cached));
+            continue;
+        }
+        let mut output = Normalised {
+            fingerprint,
+            ..Normalised::default()
+        };
+        read_document(document, options, &known, claim, &mut output);
+        match cache.as_deref_mut() {
+            Some(cache) => {
+                cache.insert(document.path.clone(), output);
+                slots.push(Some(Slot::Cached));
+            }
+            None => {
+                slots.push(Some(Slot::Local(local.len())));
+                local.push(output);
+            }
+        }
+    }
+
     // Documents and milestones.
     let mut teams = TeamBook::default();
-    for document in documents {
+    for (document, slot) in documents.iter().zip(&slots) {
         for group in &document.groups {
             teams.add_group(&group.names, &group.group_ref);
         }
@@ -132,53 +191,55 @@ pub(crate) fn assemble(
                 &team.responsibilities,
             );
         }
-        if !matches!(document.kind, Kind::Markdown | Kind::YamlRoadmap)
-            || (document.milestones.is_empty() && document.markers.is_empty())
-        {
-            continue;
-        }
-        let claim = claim_for(&document.path);
-        let mut hasher = FastHasher::default();
-        known_fingerprint.hash(&mut hasher);
-        claim.map(|c| (&c.entity, &c.owner)).hash(&mut hasher);
-        options.today.hash(&mut hasher);
-        let fingerprint = hasher.finish();
-        let cached = cache
-            .as_deref()
-            .and_then(|cache| cache.get(&document.path))
-            .filter(|cached| cached.fingerprint == fingerprint);
-        let fresh;
-        let output = match cached {
-            Some(output) => output,
-            None => {
-                let mut output = Normalised {
-                    fingerprint,
-                    ..Normalised::default()
-                };
-                read_document(document, options, &known, claim, &mut output);
-                match cache.as_deref_mut() {
-                    Some(cache) => &*cache
-                        .entry(document.path.clone())
-                        .insert_entry(output)
-                        .into_mut(),
-                    None => {
-                        fresh = output;
-                        &fresh
-                    }
+        match slot {
+            None => continue,
+            Some(Slot::Local(index)) => {
+                // Nothing keeps a one-shot read's output: move it.
+                let output = &mut local[*index];
+                roadmap.documents.extend(output.document.take());
+                roadmap.milestones.append(&mut output.milestones);
+                diagnostics.append(&mut output.diagnostics);
+            }
+            Some(Slot::Cached) => {
+                if let Some(output) = cache.as_deref().and_then(|c| c.get(&document.path)) {
+                    roadmap.documents.extend(output.document.iter().cloned());
+                    roadmap.milestones.extend(output.milestones.iter().cloned());
+                    diagnostics.extend(output.diagnostics.iter().cloned());
                 }
             }
-        };
-        roadmap.documents.extend(output.document.iter().cloned());
-        roadmap.milestones.extend(output.milestones.iter().cloned());
-        diagnostics.extend(output.diagnostics.iter().cloned());
+        }
         roadmap.markers.extend(document.markers.iter().cloned());
     }
+    // The matching keys, parallel to `roadmap.milestones`.
+    let mut keys: Vec<&MilestoneKeys> = Vec::with_capacity(roadmap.milestones.len());
+    for (document, slot) in documents.iter().zip(&slots) {
+        match slot {
+            None => {}
+            Some(Slot::Local(index)) => keys.extend(&local[*index].keys),
+            Some(Slot::Cached) => {
+                if let Some(output) = cache.as_deref().and_then(|c| c.get(&document.path)) {
+                    keys.extend(&output.keys);
+                }
+            }
+        }
+    }
 
-    assign_ids(&mut roadmap.milestones, &mut diagnostics);
-    resolve(&mut roadmap.milestones, &mut diagnostics);
+    let renamed = assign_ids(&mut roadmap.milestones, &keys, &mut diagnostics);
+    let edges = resolve(&mut roadmap.milestones, &keys, &renamed, &mut diagnostics);
+    let mut owner_teams: FastMap<&str, usize> = FastMap::default();
     for milestone in &roadmap.milestones {
         for owner in &milestone.owners {
-            teams.add_owner(owner, &milestone.id);
+            let index = match owner_teams.get(owner.as_str()) {
+                Some(&index) => index,
+                None => {
+                    let (index, stable) = teams.owner_team(owner);
+                    if stable {
+                        owner_teams.insert(owner, index);
+                    }
+                    index
+                }
+            };
+            teams.add_milestone(index, &milestone.id);
         }
     }
     roadmap.teams = teams.teams;
@@ -187,8 +248,22 @@ pub(crate) fn assemble(
         .sort_by(|a, b| a.date.cmp(&b.date).then(a.title.cmp(&b.title)));
     diagnostics.sort_by(|a, b| a.path.cmp(&b.path).then(a.line.cmp(&b.line)));
     roadmap.diagnostics = diagnostics;
-    compute_statuses(&mut roadmap, options.today, options.due_soon_days);
+    roadmap.today = Some(options.today);
+    set_statuses(
+        &mut roadmap.milestones,
+        &edges,
+        options.today,
+        options.due_soon_days,
+    );
     roadmap
+}
+
+/// Where a document's normalised output is during one assembly.
+enum Slot {
+    /// In the reader's cache, under the document's path.
+    Cached,
+    /// In the one-shot read's local list, at this index.
+    Local(usize),
 }
 
 /// Normalises one document on its own (everything but ids, dependencies,
@@ -367,6 +442,16 @@ fn read_document(
             .id
             .clone()
             .unwrap_or_else(|| format!("{stem}/{}", slug(&title)));
+        output.keys.push(MilestoneKeys {
+            lowered_id: id.to_lowercase(),
+            id_key: key(&id),
+            title_key: key(&title),
+            dependency_keys: raw
+                .dependencies
+                .iter()
+                .map(|dependency| key(&dependency.text))
+                .collect(),
+        });
         milestones.push(Milestone {
             id,
             title,
@@ -399,21 +484,28 @@ fn read_document(
     }
 }
 
-/// Makes ids unique in reading order: a repeat gets `-2`, `-3`, … and a warning.
-fn assign_ids(milestones: &mut [Milestone], diagnostics: &mut Vec<Diagnostic>) {
-    // Lowercased id → index of the milestone that holds it.
-    let mut first_seen: FastMap<String, usize> =
+/// Makes ids unique in reading order: a repeat gets `-2`, `-3`, … and a
+/// warning. Returns the matching key of each id that changed, by index.
+fn assign_ids(
+    milestones: &mut [Milestone],
+    keys: &[&MilestoneKeys],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<(usize, String)> {
+    // Lowercased id → index of the milestone that holds it; borrowed from
+    // the keys except for the ids made here.
+    let mut first_seen: FastMap<Cow<'_, str>, usize> =
         FastMap::with_capacity_and_hasher(milestones.len(), Default::default());
     // The next suffix to try per repeated id, so many repeats stay linear.
-    let mut next_suffix: FastMap<String, u32> = FastMap::default();
+    let mut next_suffix: FastMap<&str, u32> = FastMap::default();
+    let mut renamed = Vec::new();
     for index in 0..milestones.len() {
-        let lowered = milestones[index].id.to_lowercase();
-        if let Some(&first) = first_seen.get(&lowered) {
+        let lowered = keys[index].lowered_id.as_str();
+        if let Some(&first) = first_seen.get(lowered) {
             let suffix = next_suffix.entry(lowered).or_insert(2);
             let unique = loop {
                 let candidate = format!("{}-{suffix}", milestones[index].id);
                 *suffix += 1;
-                if !first_seen.contains_key(&candidate.to_lowercase()) {
+                if !first_seen.contains_key(candidate.to_lowercase().as_str()) {
                     break candidate;
                 }
             };
@@ -428,12 +520,14 @@ fn assign_ids(milestones: &mut [Milestone], diagnostics: &mut Vec<Diagnostic>) {
                     milestone.id
                 ),
             });
-            first_seen.insert(unique.to_lowercase(), index);
+            first_seen.insert(Cow::Owned(unique.to_lowercase()), index);
+            renamed.push((index, key(&unique)));
             milestones[index].id = unique;
         } else {
-            first_seen.insert(lowered, index);
+            first_seen.insert(Cow::Borrowed(lowered), index);
         }
     }
+    renamed
 }
 
 /// Teams in order of first appearance, found by name or group ref.
@@ -515,14 +609,25 @@ impl TeamBook {
         }
     }
 
-    fn add_owner(&mut self, owner: &str, milestone: &str) {
-        let index = match self.find(owner) {
-            Some(index) => index,
+    /// The team an owner names, added when new; `stable` when a later call
+    /// for the same owner text would give the same team (found by name, or
+    /// just added under it), so the caller may remember it.
+    fn owner_team(&mut self, owner: &str) -> (usize, bool) {
+        let owner_key = key(owner);
+        if let Some(&index) = self.by_name.get(&owner_key) {
+            return (index, true);
+        }
+        match self.find(owner) {
+            Some(index) => (index, false),
             None => {
                 let group_ref = owner.starts_with("group:").then_some(owner);
-                self.add_team(owner, group_ref, &[])
+                (self.add_team(owner, group_ref, &[]), true)
             }
-        };
+        }
+    }
+
+    /// Lists a milestone under a team.
+    fn add_milestone(&mut self, index: usize, milestone: &str) {
         let milestones = &mut self.teams[index].milestones;
         // Owners of one milestone are added together, so a repeat is the last entry.
         if milestones.last().is_none_or(|id| id != milestone) {

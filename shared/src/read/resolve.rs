@@ -3,14 +3,16 @@
 
 use crate::hash::{FastMap, FastSet};
 
-use super::text::{is_id_token, key};
+use super::assemble::MilestoneKeys;
+use super::text::is_id_token;
 use crate::model::{Diagnostic, Milestone, Severity, State};
 
 /// Where each milestone's dependencies may point. Keys are borrowed from
 /// one vector computed once per read.
 struct Index<'a> {
     milestones: &'a [Milestone],
-    keys: &'a [(String, String)],
+    /// Each milestone's title key.
+    title_keys: &'a [&'a str],
     by_id: FastMap<&'a str, usize>,
     /// Title key → every milestone with that title, in reading order.
     by_title: FastMap<&'a str, Vec<usize>>,
@@ -20,18 +22,18 @@ struct Index<'a> {
 }
 
 impl<'a> Index<'a> {
-    fn new(milestones: &'a [Milestone], keys: &'a [(String, String)]) -> Self {
+    fn new(milestones: &'a [Milestone], id_keys: &[&'a str], title_keys: &'a [&'a str]) -> Self {
         let mut by_id: FastMap<&str, usize> =
             FastMap::with_capacity_and_hasher(milestones.len(), Default::default());
         let mut by_title: FastMap<&str, Vec<usize>> =
             FastMap::with_capacity_and_hasher(milestones.len(), Default::default());
-        for (index, (id_key, title_key)) in keys.iter().enumerate() {
-            by_id.entry(id_key.as_str()).or_insert(index);
-            by_title.entry(title_key.as_str()).or_default().push(index);
+        for (index, (&id_key, &title_key)) in id_keys.iter().zip(title_keys).enumerate() {
+            by_id.entry(id_key).or_insert(index);
+            by_title.entry(title_key).or_default().push(index);
         }
         Index {
             milestones,
-            keys,
+            title_keys,
             by_id,
             by_title,
             by_word: std::cell::OnceCell::new(),
@@ -41,7 +43,7 @@ impl<'a> Index<'a> {
     fn by_word(&self) -> &FastMap<&'a str, Vec<usize>> {
         self.by_word.get_or_init(|| {
             let mut by_word: FastMap<&'a str, Vec<usize>> = FastMap::default();
-            for (index, (_, title_key)) in self.keys.iter().enumerate() {
+            for (index, title_key) in self.title_keys.iter().enumerate() {
                 for word in title_key.split(' ') {
                     let postings = by_word.entry(word).or_default();
                     if postings.last() != Some(&index) {
@@ -55,17 +57,16 @@ impl<'a> Index<'a> {
 
     /// Resolves one dependency text of milestone `from`: ids, then titles in
     /// the same document, then titles elsewhere, then a unique prefix or
-    /// containment match (same document first).
-    fn resolve(&self, from: usize, text: &str) -> Resolution {
-        let wanted = key(text);
+    /// containment match (same document first). `wanted` is the text's key.
+    fn resolve(&self, from: usize, wanted: &str) -> Resolution {
         if wanted.is_empty() {
             return Resolution::External;
         }
         let document = &self.milestones[from].document;
-        if let Some(&index) = self.by_id.get(wanted.as_str()) {
+        if let Some(&index) = self.by_id.get(wanted) {
             return Resolution::Found(index);
         }
-        if let Some(candidates) = self.by_title.get(wanted.as_str()) {
+        if let Some(candidates) = self.by_title.get(wanted) {
             let others: Vec<usize> = candidates.iter().copied().filter(|&c| c != from).collect();
             if let Some(&same) = others
                 .iter()
@@ -101,7 +102,7 @@ impl<'a> Index<'a> {
                     .iter()
                     .all(|list| list.binary_search(&candidate).is_ok())
             })
-            .filter(|&candidate| holds_words(&self.keys[candidate].1, &wanted))
+            .filter(|&candidate| holds_words(self.title_keys[candidate], wanted))
             .collect();
         let same: Vec<usize> = matches
             .iter()
@@ -145,18 +146,31 @@ enum Resolution {
 
 /// Resolves every dependency, fills `dependents`, and reports ambiguous or
 /// dangling references, self-dependencies, cycles and schedule conflicts.
-pub(crate) fn resolve(milestones: &mut [Milestone], diagnostics: &mut Vec<Diagnostic>) {
-    let keys: Vec<(String, String)> = milestones
-        .iter()
-        .map(|m| (key(&m.id), key(&m.title)))
-        .collect();
+/// `keys` are the milestones' keys as read, `renamed` the id keys of the
+/// milestones whose id was made unique. Returns each milestone's resolved
+/// dependencies (indices, each once).
+pub(crate) fn resolve(
+    milestones: &mut [Milestone],
+    keys: &[&MilestoneKeys],
+    renamed: &[(usize, String)],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<Vec<usize>> {
+    let mut id_keys: Vec<&str> = keys.iter().map(|k| k.id_key.as_str()).collect();
+    for (index, id_key) in renamed {
+        id_keys[*index] = id_key;
+    }
+    let title_keys: Vec<&str> = keys.iter().map(|k| k.title_key.as_str()).collect();
     let mut edges: Vec<Vec<usize>> = vec![Vec::new(); milestones.len()];
     {
-        let index = Index::new(milestones, &keys);
+        let index = Index::new(milestones, &id_keys, &title_keys);
         let mut resolved: Vec<(usize, usize, usize)> = Vec::new();
         for (from, milestone) in milestones.iter().enumerate() {
             for (position, dependency) in milestone.dependencies.iter().enumerate() {
-                match index.resolve(from, &dependency.text) {
+                let wanted = keys[from]
+                    .dependency_keys
+                    .get(position)
+                    .map_or("", String::as_str);
+                match index.resolve(from, wanted) {
                     Resolution::Found(to) => resolved.push((from, position, to)),
                     Resolution::Ambiguous(candidates) => {
                         let names: Vec<&str> = candidates
@@ -210,6 +224,7 @@ pub(crate) fn resolve(milestones: &mut [Milestone], diagnostics: &mut Vec<Diagno
     report_self_dependencies(milestones, &edges, diagnostics);
     report_cycles(milestones, &edges, diagnostics);
     report_schedule_conflicts(milestones, &edges, diagnostics);
+    edges
 }
 
 fn report_self_dependencies(
