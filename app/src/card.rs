@@ -225,9 +225,9 @@ mod tests {
                 .map(|m| m.id.as_str())
                 .collect()
         };
-        // Blocked first; within a status, dated work before undated.
-        assert_eq!(ids(10), vec!["stuck", "elsewhere", "late", "soon", "later"]);
-        assert_eq!(ids(2), vec!["stuck", "elsewhere"]);
+        // Blocked and overdue first, by target with undated work last.
+        assert_eq!(ids(10), vec!["late", "stuck", "elsewhere", "soon", "later"]);
+        assert_eq!(ids(2), vec!["late", "stuck"]);
         let entity = Filter {
             entity: Some("component:default/other".into()),
             ..Filter::default()

@@ -177,9 +177,10 @@ mod tests {
 
     #[test]
     fn default_order_is_most_urgent_first() {
+        // Blocked and overdue share the first tier, earliest target first.
         assert_eq!(
             order(TableSort::default(), &sample()),
-            vec!["stuck", "late", "soon", "tbd", "done"]
+            vec!["late", "stuck", "soon", "tbd", "done"]
         );
     }
 

@@ -194,8 +194,8 @@ async fn table_sorts_from_keyboard_operable_headings() {
     let titles = first_cells(&root);
     assert_eq!(titles.len(), 6, "{titles:?}");
     assert!(
-        titles[0].starts_with("Procurement review"),
-        "blocked first: {titles:?}"
+        titles[0].starts_with("Risk rules") && titles[1].starts_with("Procurement review"),
+        "overdue and blocked first, earliest target first: {titles:?}"
     );
 
     let target = all(&root, "th button.sort")
@@ -308,7 +308,7 @@ async fn the_card_lists_next_milestones_by_urgency_and_links_out_safely() {
     let items: Vec<String> = all(&root, ".card-item-title").iter().map(text).collect();
     assert_eq!(
         items,
-        vec!["Procurement review", "Risk rules", "Wallet launch"]
+        vec!["Risk rules", "Procurement review", "Wallet launch"]
     );
     let meta = text(&all(&root, ".card-item-meta")[2]);
     assert!(
