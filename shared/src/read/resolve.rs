@@ -8,50 +8,120 @@ use super::text::is_id_token;
 use crate::model::{Diagnostic, Milestone, Severity, State};
 
 /// Where each milestone's dependencies may point. Keys are borrowed from
-/// one vector computed once per read.
+/// one vector computed once per read; the lists are flat (no allocation per
+/// title or word).
 struct Index<'a> {
     milestones: &'a [Milestone],
     /// Each milestone's title key.
     title_keys: &'a [&'a str],
     by_id: FastMap<&'a str, usize>,
-    /// Title key → every milestone with that title, in reading order.
-    by_title: FastMap<&'a str, Vec<usize>>,
+    /// Title key → the first milestone with that title, in reading order.
+    by_title: FastMap<&'a str, usize>,
+    /// The next milestone with the same title as milestone `i` (`NONE` at the end).
+    same_title: Vec<usize>,
     /// Title word → milestones whose title holds it, for containment
     /// matches; built on first need.
-    by_word: std::cell::OnceCell<FastMap<&'a str, Vec<usize>>>,
+    by_word: std::cell::OnceCell<WordIndex<'a>>,
+}
+
+/// The end of a `same_title` chain.
+const NONE: usize = usize::MAX;
+
+/// Title word → the ascending list of milestones whose title holds it, every
+/// list a range of one shared vector.
+struct WordIndex<'a> {
+    ranges: FastMap<&'a str, (usize, usize)>,
+    postings: Vec<usize>,
+}
+
+impl<'a> WordIndex<'a> {
+    fn new(title_keys: &[&'a str]) -> Self {
+        // First every distinct (word, milestone) pair in reading order, then
+        // a counting sort by word keeps each list ascending.
+        let mut word_ids: FastMap<&'a str, usize> = FastMap::default();
+        let mut pairs: Vec<(usize, usize)> = Vec::with_capacity(title_keys.len() * 4);
+        let mut last_seen: Vec<usize> = Vec::new();
+        for (index, title_key) in title_keys.iter().enumerate() {
+            for word in title_key.split(' ') {
+                let next = word_ids.len();
+                let word_id = *word_ids.entry(word).or_insert(next);
+                if word_id == last_seen.len() {
+                    last_seen.push(NONE);
+                }
+                if last_seen[word_id] != index {
+                    last_seen[word_id] = index;
+                    pairs.push((word_id, index));
+                }
+            }
+        }
+        let mut starts = vec![0usize; word_ids.len() + 1];
+        for &(word_id, _) in &pairs {
+            starts[word_id + 1] += 1;
+        }
+        for word_id in 0..word_ids.len() {
+            starts[word_id + 1] += starts[word_id];
+        }
+        let mut fill = starts.clone();
+        let mut postings = vec![0usize; pairs.len()];
+        for &(word_id, index) in &pairs {
+            postings[fill[word_id]] = index;
+            fill[word_id] += 1;
+        }
+        let ranges = word_ids
+            .into_iter()
+            .map(|(word, word_id)| (word, (starts[word_id], starts[word_id + 1])))
+            .collect();
+        WordIndex { ranges, postings }
+    }
+
+    fn get(&self, word: &str) -> Option<&[usize]> {
+        let &(start, end) = self.ranges.get(word)?;
+        self.postings.get(start..end)
+    }
 }
 
 impl<'a> Index<'a> {
     fn new(milestones: &'a [Milestone], id_keys: &[&'a str], title_keys: &'a [&'a str]) -> Self {
         let mut by_id: FastMap<&str, usize> =
             FastMap::with_capacity_and_hasher(milestones.len(), Default::default());
-        let mut by_title: FastMap<&str, Vec<usize>> =
+        let mut by_title: FastMap<&str, usize> =
             FastMap::with_capacity_and_hasher(milestones.len(), Default::default());
+        let mut same_title = vec![NONE; milestones.len()];
+        // The last milestone of each title's chain so far, to append in order.
+        let mut last_of_title: Vec<usize> = vec![NONE; milestones.len()];
         for (index, (&id_key, &title_key)) in id_keys.iter().zip(title_keys).enumerate() {
             by_id.entry(id_key).or_insert(index);
-            by_title.entry(title_key).or_default().push(index);
+            match by_title.get(title_key) {
+                Some(&first) => {
+                    same_title[last_of_title[first]] = index;
+                    last_of_title[first] = index;
+                }
+                None => {
+                    by_title.insert(title_key, index);
+                    last_of_title[index] = index;
+                }
+            }
         }
         Index {
             milestones,
             title_keys,
             by_id,
             by_title,
+            same_title,
             by_word: std::cell::OnceCell::new(),
         }
     }
 
-    fn by_word(&self) -> &FastMap<&'a str, Vec<usize>> {
-        self.by_word.get_or_init(|| {
-            let mut by_word: FastMap<&'a str, Vec<usize>> = FastMap::default();
-            for (index, title_key) in self.title_keys.iter().enumerate() {
-                for word in title_key.split(' ') {
-                    let postings = by_word.entry(word).or_default();
-                    if postings.last() != Some(&index) {
-                        postings.push(index);
-                    }
-                }
-            }
-            by_word
+    fn by_word(&self) -> &WordIndex<'a> {
+        self.by_word.get_or_init(|| WordIndex::new(self.title_keys))
+    }
+
+    /// Every milestone whose title key is `title_key`, in reading order.
+    fn with_title(&self, title_key: &str) -> impl Iterator<Item = usize> + '_ {
+        let first = self.by_title.get(title_key).copied().unwrap_or(NONE);
+        std::iter::successors((first != NONE).then_some(first), |&index| {
+            let next = self.same_title[index];
+            (next != NONE).then_some(next)
         })
     }
 
@@ -66,8 +136,8 @@ impl<'a> Index<'a> {
         if let Some(&index) = self.by_id.get(wanted) {
             return Resolution::Found(index);
         }
-        if let Some(candidates) = self.by_title.get(wanted) {
-            let others: Vec<usize> = candidates.iter().copied().filter(|&c| c != from).collect();
+        {
+            let others: Vec<usize> = self.with_title(wanted).filter(|&c| c != from).collect();
             if let Some(&same) = others
                 .iter()
                 .find(|&&c| &self.milestones[c].document == document)
@@ -85,7 +155,7 @@ impl<'a> Index<'a> {
         }
         // Containment: candidates hold every word of the wanted text.
         let words: Vec<&str> = wanted.split(' ').collect();
-        let mut postings: Vec<&Vec<usize>> = Vec::with_capacity(words.len());
+        let mut postings: Vec<&[usize]> = Vec::with_capacity(words.len());
         for word in &words {
             match self.by_word().get(word) {
                 Some(list) => postings.push(list),
