@@ -1,6 +1,8 @@
 //! The teams panel: per team, what it is responsible for and how many of its
 //! visible milestones are overdue, blocked or due soon.
 
+use std::collections::HashSet;
+
 use milepost_shared::{Milestone, Roadmap, Status, filter::same_team};
 
 /// One team's roll-up.
@@ -37,10 +39,12 @@ pub fn team_rollup(
         .iter()
         .filter(|team| team_filter.is_none_or(|name| same_team(&team.name, name)))
         .map(|team| {
+            // A set: teams can list hundreds of milestones and this runs on every keystroke.
+            let listed: HashSet<&str> = team.milestones.iter().map(String::as_str).collect();
             let owned: Vec<&&Milestone> = visible
                 .iter()
                 .filter(|m| {
-                    team.milestones.contains(&m.id)
+                    listed.contains(m.id.as_str())
                         || m.owners.iter().any(|o| same_team(o, &team.name))
                 })
                 .collect();

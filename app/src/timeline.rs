@@ -361,6 +361,21 @@ fn dependency_arrows(milestones: &[&Milestone], rows: &[Row]) -> Vec<Arrow> {
     arrows
 }
 
+/// The rows worth drawing when the chart is scrolled to `top` and shows
+/// `height` pixels of rows, with `margin` pixels drawn beyond each edge so
+/// scrolling does not reveal blanks. Rows are evenly spaced, so this is
+/// arithmetic, not a search.
+pub fn rows_in_view(
+    row_count: usize,
+    top: f64,
+    height: f64,
+    margin: f64,
+) -> std::ops::Range<usize> {
+    let first = ((top - margin) / ROW_HEIGHT).floor().max(0.0) as usize;
+    let last = ((top + height + margin) / ROW_HEIGHT).ceil().max(0.0) as usize;
+    first.min(row_count)..last.min(row_count)
+}
+
 /// The first day of the month or quarter holding `date`.
 pub fn period_start(date: NaiveDate, zoom: Zoom) -> NaiveDate {
     let month0 = match zoom {
@@ -555,6 +570,19 @@ mod tests {
                 .arrows
                 .is_empty()
         );
+    }
+
+    #[test]
+    fn only_rows_near_the_scrolled_window_are_drawn() {
+        // 100 rows of 32 px; the window shows rows 10..20 (320..640 px).
+        assert_eq!(rows_in_view(100, 320.0, 320.0, 64.0), 8..22);
+        assert_eq!(rows_in_view(100, 0.0, 600.0, 320.0), 0..29);
+        assert_eq!(
+            rows_in_view(5, 0.0, 600.0, 320.0),
+            0..5,
+            "never past the last row"
+        );
+        assert_eq!(rows_in_view(100, 5000.0, 600.0, 0.0), 100..100);
     }
 
     #[test]

@@ -14,6 +14,9 @@ use super::panels::Visible;
 use crate::facets::document_title;
 use crate::table::SortKey;
 
+/// Rows rendered before "Show more".
+const PAGE_ROWS: usize = 100;
+
 /// Every visible milestone, one row each, in the URL's order. Sort headings
 /// are buttons; the heading's `aria-sort` says the current order.
 #[component]
@@ -39,6 +42,11 @@ pub fn MilestoneTable(store: Store, url: UrlState, visible: Visible) -> impl Int
         })
     });
     let count = move || rows.with(Vec::len);
+    // Long portfolios render a page of rows at a time: thousands of rows at
+    // once would make the first paint and every keystroke in the search slow.
+    let shown = RwSignal::new(PAGE_ROWS);
+    let page = move || rows.with(|rows| rows.iter().take(shown.get()).copied().collect::<Vec<_>>());
+    let hidden = move || count().saturating_sub(shown.get());
     let heading = move |key: SortKey| {
         view! {
             <th scope="col" aria-sort=move || url.state.with(|s| s.sort.aria_sort(key))>
@@ -82,7 +90,7 @@ pub fn MilestoneTable(store: Store, url: UrlState, visible: Visible) -> impl Int
                     </thead>
                     <tbody>
                         <For
-                            each=move || rows.get()
+                            each=page
                             key=|(generation, index)| (*generation, *index)
                             children=move |(_, index)| {
                                 let roadmap = store
@@ -95,6 +103,23 @@ pub fn MilestoneTable(store: Store, url: UrlState, visible: Visible) -> impl Int
                 </table>
                 <Show when=move || count() == 0>
                     <p class="empty">"No milestone matches these filters."</p>
+                </Show>
+                <Show when=move || hidden() != 0>
+                    <p class="more-rows">
+                        <span class="muted">
+                            {move || format!("Showing {} of {}.", shown.get().min(count()), count())}
+                        </span>
+                        <button
+                            type="button"
+                            class="secondary"
+                            on:click=move |_| shown.update(|n| *n += PAGE_ROWS)
+                        >
+                            {move || format!("Show {} more", hidden().min(PAGE_ROWS))}
+                        </button>
+                        <button type="button" class="secondary" on:click=move |_| shown.set(usize::MAX)>
+                            {move || format!("Show all {}", count())}
+                        </button>
+                    </p>
                 </Show>
             </div>
         </section>

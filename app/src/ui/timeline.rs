@@ -11,8 +11,11 @@ use super::common::{StatusChip, UrlState, today_of};
 use super::panels::Visible;
 use crate::facets::document_title;
 use crate::timeline::{
-    AXIS_HEIGHT, Grouping, Layout, POINT_RADIUS, ROW_HEIGHT, Row, Shape, Zoom, layout,
+    AXIS_HEIGHT, Grouping, Layout, POINT_RADIUS, ROW_HEIGHT, Row, Shape, Zoom, layout, rows_in_view,
 };
+use leptos::prelude::AnyView;
+use milepost_shared::Roadmap;
+use wasm_bindgen::JsCast;
 
 /// A built layout with the roadmap it was built from.
 #[derive(Clone)]
@@ -101,6 +104,9 @@ pub fn TimelineSection(store: Store, url: UrlState, visible: Visible) -> impl In
     }
 }
 
+/// Undated milestones listed beside the chart before "and N more".
+const UNDATED_SHOWN: usize = 40;
+
 /// The chart and the undated list for one layout.
 #[component]
 fn Chart(drawn: Drawn, url: UrlState) -> impl IntoView {
@@ -109,53 +115,45 @@ fn Chart(drawn: Drawn, url: UrlState) -> impl IntoView {
         indices,
         layout,
     } = drawn;
+    let indices = Arc::new(indices);
     let milestone = |i: usize| -> &Milestone { &roadmap.milestones[indices[i]] };
     let width = layout.width;
     let height = layout.height;
     let open = move |id: String| url.update(false, move |s| s.selected = Some(id));
-    let selected_is = move |id: String| {
+    // Only the rows near the scrolled window are in the DOM, so thousands of
+    // milestones cost no more to draw (or to filter) than a screenful.
+    let scroll = RwSignal::new((0.0_f64, 600.0_f64));
+    let row_count = layout.rows.len();
+    let window = Memo::new(move |_| {
+        let (top, visible_height) = scroll.get();
+        rows_in_view(row_count, top, visible_height, 480.0)
+    });
+    let labels = {
+        let (roadmap, indices, layout) = (
+            Arc::clone(&roadmap),
+            Arc::clone(&indices),
+            Arc::clone(&layout),
+        );
         move || {
-            url.state
-                .with(|s| s.selected.as_deref() == Some(id.as_str()))
+            layout.rows[window.get()]
+                .iter()
+                .map(|row| label_view(row, &roadmap, &indices, url))
+                .collect_view()
         }
     };
-
-    let labels = layout
-        .rows
-        .iter()
-        .map(|row| match row {
-            Row::Group { label, count, .. } => {
-                let shown = if roadmap.documents.iter().any(|d| d.path == *label) {
-                    document_title(&roadmap, label).to_string()
-                } else {
-                    label.clone()
-                };
-                view! {
-                    <div class="tl-row tl-group" title=label.clone()>
-                        <span class="tl-group-name">{shown}</span>
-                        <span class="muted">{*count}</span>
-                    </div>
-                }
-                    .into_any()
-            }
-            Row::Milestone { index, .. } => {
-                let m = milestone(*index);
-                let id = m.id.clone();
-                let is_selected = selected_is(id.clone());
-                let label = format!("{} — {}, target {}", m.title, m.status.label(), target_label(m));
-                view! {
-                    <div class="tl-row" class:selected=is_selected>
-                        <button type="button" class="tl-label" aria-label=label on:click=move |_| open(id.clone())>
-                            <span class=format!("dot s-{}", m.status.as_str()) aria-hidden="true"></span>
-                            <span class="tl-title">{m.title.clone()}</span>
-                        </button>
-                    </div>
-                }
-                    .into_any()
-            }
-        })
-        .collect_view();
-
+    let rows_drawn = {
+        let (roadmap, indices, layout) = (
+            Arc::clone(&roadmap),
+            Arc::clone(&indices),
+            Arc::clone(&layout),
+        );
+        move || {
+            layout.rows[window.get()]
+                .iter()
+                .map(|row| shape_view(row, width, &roadmap, &indices, url))
+                .collect_view()
+        }
+    };
     let grid = layout
         .ticks
         .iter()
@@ -171,49 +169,6 @@ fn Chart(drawn: Drawn, url: UrlState) -> impl IntoView {
                 <g>
                     <line class="tick" class:year=tick.year_start x1=tick.x x2=tick.x y1=AXIS_HEIGHT - 10.0 y2=AXIS_HEIGHT></line>
                     <text class="tick-label" x=tick.x + 6.0 y=AXIS_HEIGHT - 14.0>{tick.label.clone()}</text>
-                </g>
-            }
-        })
-        .collect_view();
-    let bands = layout
-        .rows
-        .iter()
-        .filter_map(|row| match row {
-            Row::Group { y, .. } => {
-                Some(view! { <rect class="band" x=0 y=*y width=width height=ROW_HEIGHT></rect> })
-            }
-            Row::Milestone { .. } => None,
-        })
-        .collect_view();
-    let shapes = layout
-        .rows
-        .iter()
-        .filter_map(|row| match row {
-            Row::Milestone { index, y, shape } => Some((*index, *y, *shape)),
-            Row::Group { .. } => None,
-        })
-        .map(|(index, y, shape)| {
-            let m = milestone(index);
-            let id = m.id.clone();
-            let is_selected = selected_is(id.clone());
-            let class = format!("shape s-{}", m.status.as_str());
-            let tip = format!("{} — {} — {}", m.title, m.status.label(), target_label(m));
-            let mid = y + ROW_HEIGHT / 2.0;
-            let drawn = match shape {
-                Shape::Bar { x, width } => {
-                    view! { <rect class=class x=x y=y + 9.0 width=width.max(3.0) height=ROW_HEIGHT - 18.0 rx=4></rect> }
-                        .into_any()
-                }
-                Shape::Point { x } => {
-                    let r = POINT_RADIUS;
-                    let d = format!("M{x:.1} {:.1} l{r} {r} l-{r} {r} l-{r} -{r} Z", mid - r);
-                    view! { <path class=class d=d></path> }.into_any()
-                }
-            };
-            view! {
-                <g class="mark" class:selected=is_selected on:click=move |_| open(id.clone())>
-                    <title>{tip}</title>
-                    {drawn}
                 </g>
             }
         })
@@ -260,6 +215,9 @@ fn Chart(drawn: Drawn, url: UrlState) -> impl IntoView {
         })
         .collect();
     let undated_count = undated.len();
+    // A long list here would dwarf the chart; the table lists them all.
+    let undated_hidden = undated_count.saturating_sub(UNDATED_SHOWN);
+    let undated: Vec<_> = undated.into_iter().take(UNDATED_SHOWN).collect();
     let scroll_to_today = NodeRef::<leptos::html::Div>::new();
     let today_x = layout.today_x;
     Effect::new(move |_| {
@@ -270,7 +228,22 @@ fn Chart(drawn: Drawn, url: UrlState) -> impl IntoView {
 
     view! {
         <div class="timeline-wrap">
-            <div class="tl" node_ref=scroll_to_today tabindex="0" role="region" aria-label="Timeline chart (scrolls)">
+            <div
+                class="tl"
+                node_ref=scroll_to_today
+                tabindex="0"
+                role="region"
+                aria-label="Timeline chart (scrolls)"
+                on:scroll=move |ev| {
+                    if let Some(element) = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) {
+                        let header = AXIS_HEIGHT;
+                        scroll.set((
+                            f64::from(element.scroll_top()),
+                            (f64::from(element.client_height()) - header).max(0.0),
+                        ));
+                    }
+                }
+            >
                 <div class="tl-grid" style=format!("width:{}px", width + 260.0)>
                     <div class="tl-head">
                         <div class="tl-corner">"Milestone"</div>
@@ -281,7 +254,9 @@ fn Chart(drawn: Drawn, url: UrlState) -> impl IntoView {
                         </svg>
                     </div>
                     <div class="tl-body">
-                        <div class="tl-labels">{labels}</div>
+                        <div class="tl-labels" style=format!("height:{height}px")>
+                            {labels}
+                        </div>
                         <svg class="tl-chart" width=width height=height aria-hidden="true">
                             <defs>
                                 <marker
@@ -296,12 +271,11 @@ fn Chart(drawn: Drawn, url: UrlState) -> impl IntoView {
                                     <path d="M0 0 L10 5 L0 10 z"></path>
                                 </marker>
                             </defs>
-                            {bands}
                             {grid}
                             {markers}
                             {today}
+                            {rows_drawn}
                             {arrows}
-                            {shapes}
                         </svg>
                     </div>
                 </div>
@@ -330,10 +304,127 @@ fn Chart(drawn: Drawn, url: UrlState) -> impl IntoView {
                                 })
                                 .collect_view()}
                         </ul>
+                        {(undated_hidden > 0)
+                            .then(|| {
+                                view! {
+                                    <p class="muted">
+                                        {format!("and {undated_hidden} more, listed in the table below.")}
+                                    </p>
+                                }
+                            })}
                     }
                         .into_any()
                 }}
             </aside>
         </div>
+    }
+}
+
+/// One row of the label column, placed at its row's offset.
+fn label_view(row: &Row, roadmap: &Roadmap, indices: &[usize], url: UrlState) -> AnyView {
+    let top = format!("top:{}px", row.y());
+    match row {
+        Row::Group { label, count, .. } => {
+            let shown = if roadmap.documents.iter().any(|d| d.path == *label) {
+                document_title(roadmap, label).to_string()
+            } else {
+                label.clone()
+            };
+            view! {
+                <div class="tl-row tl-group" style=top title=label.clone()>
+                    <span class="tl-group-name">{shown}</span>
+                    <span class="muted">{*count}</span>
+                </div>
+            }
+            .into_any()
+        }
+        Row::Milestone { index, .. } => {
+            let m = &roadmap.milestones[indices[*index]];
+            let id = m.id.clone();
+            let selected = {
+                let id = id.clone();
+                move || {
+                    url.state
+                        .with(|s| s.selected.as_deref() == Some(id.as_str()))
+                }
+            };
+            let label = format!(
+                "{} — {}, target {}",
+                m.title,
+                m.status.label(),
+                target_label(m)
+            );
+            view! {
+                <div class="tl-row" style=top class:selected=selected>
+                    <button
+                        type="button"
+                        class="tl-label"
+                        aria-label=label
+                        on:click=move |_| {
+                            let id = id.clone();
+                            url.update(false, move |s| s.selected = Some(id))
+                        }
+                    >
+                        <span class=format!("dot s-{}", m.status.as_str()) aria-hidden="true"></span>
+                        <span class="tl-title">{m.title.clone()}</span>
+                    </button>
+                </div>
+            }
+            .into_any()
+        }
+    }
+}
+
+/// One row of the chart: a group band, or a milestone's bar or diamond.
+fn shape_view(
+    row: &Row,
+    width: f64,
+    roadmap: &Roadmap,
+    indices: &[usize],
+    url: UrlState,
+) -> AnyView {
+    match row {
+        Row::Group { y, .. } => {
+            view! { <rect class="band" x=0 y=*y width=width height=ROW_HEIGHT></rect> }.into_any()
+        }
+        Row::Milestone { index, y, shape } => {
+            let m = &roadmap.milestones[indices[*index]];
+            let id = m.id.clone();
+            let selected = {
+                let id = id.clone();
+                move || {
+                    url.state
+                        .with(|s| s.selected.as_deref() == Some(id.as_str()))
+                }
+            };
+            let class = format!("shape s-{}", m.status.as_str());
+            let tip = format!("{} — {} — {}", m.title, m.status.label(), target_label(m));
+            let mid = y + ROW_HEIGHT / 2.0;
+            let drawn = match *shape {
+                Shape::Bar { x, width } => view! {
+                    <rect class=class x=x y=y + 9.0 width=width.max(3.0) height=ROW_HEIGHT - 18.0 rx=4></rect>
+                }
+                .into_any(),
+                Shape::Point { x } => {
+                    let r = POINT_RADIUS;
+                    let d = format!("M{x:.1} {:.1} l{r} {r} l-{r} {r} l-{r} -{r} Z", mid - r);
+                    view! { <path class=class d=d></path> }.into_any()
+                }
+            };
+            view! {
+                <g
+                    class="mark"
+                    class:selected=selected
+                    on:click=move |_| {
+                        let id = id.clone();
+                        url.update(false, move |s| s.selected = Some(id))
+                    }
+                >
+                    <title>{tip}</title>
+                    {drawn}
+                </g>
+            }
+            .into_any()
+        }
     }
 }
