@@ -892,7 +892,7 @@ async fn axe_finds_no_serious_or_critical_violations() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn keyboard_reaches_the_filters_and_sorting_and_enter_filters_by_status() {
+async fn keyboard_reaches_filters_and_sorting_enter_filters_by_status_and_back_undoes_it() {
     let _one = ONE_BROWSER.lock().await;
     let Some(browser) = Browser::open(1280, 900).await else {
         return;
@@ -980,4 +980,21 @@ async fn keyboard_reaches_the_filters_and_sorting_and_enter_filters_by_status() 
         missed.is_empty(),
         "Tab never reached {missed:?}; focus went {path:#?}"
     );
+
+    // The filter was a history entry: Back brings every milestone back, in place.
+    browser
+        .js("window.milepostProbe = 'this page';", vec![])
+        .await;
+    browser
+        .client
+        .back()
+        .await
+        .unwrap_or_else(|error| panic!("history back failed: {error}"));
+    browser
+        .wait_for_rows("every milestone again after Back", &all)
+        .await;
+    let probe = browser
+        .js("return window.milepostProbe || null;", vec![])
+        .await;
+    assert_eq!(probe, json!("this page"), "Back reloaded the page");
 }
