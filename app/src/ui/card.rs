@@ -74,6 +74,15 @@ pub fn CardBody(store: Store, params: CardParams) -> impl IntoView {
             mark_rendered(generation);
         }
     });
+    let heading = match params
+        .filter
+        .entity
+        .as_deref()
+        .or(params.filter.document.as_deref())
+    {
+        Some(subject) => format!("Roadmap of {subject}"),
+        None => "Roadmap".to_string(),
+    };
     let api = format!("/api/roadmap{}", params.api_query());
     let params_for_view = params.clone();
     let content = move || {
@@ -106,7 +115,10 @@ pub fn CardBody(store: Store, params: CardParams) -> impl IntoView {
     };
     view! {
         <div class="card" node_ref=root>
-            <main aria-label="Roadmap">{content}</main>
+            <main aria-label="Roadmap">
+                <h1 class="sr-only">{heading}</h1>
+                {content}
+            </main>
         </div>
     }
 }

@@ -280,7 +280,7 @@ fn Chart(drawn: Drawn, url: UrlState) -> impl IntoView {
                     </div>
                 </div>
             </div>
-            <aside class="undated" aria-labelledby="undated-h">
+            <section class="undated" aria-labelledby="undated-h">
                 <h3 id="undated-h">{format!("Not yet scheduled ({undated_count})")}</h3>
                 {if undated.is_empty() {
                     view! { <p class="empty">"Every milestone shown has a date."</p> }.into_any()
@@ -315,7 +315,7 @@ fn Chart(drawn: Drawn, url: UrlState) -> impl IntoView {
                     }
                         .into_any()
                 }}
-            </aside>
+            </section>
         </div>
     }
 }
