@@ -998,3 +998,83 @@ async fn keyboard_reaches_filters_and_sorting_enter_filters_by_status_and_back_u
         .await;
     assert_eq!(probe, json!("this page"), "Back reloaded the page");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn card_posts_its_height_only_to_the_parent_origin_it_names() {
+    let _one = ONE_BROWSER.lock().await;
+    let Some(browser) = Browser::open(1000, 900).await else {
+        return;
+    };
+    let site = Site::start().await;
+    // A page of the same origin (allowed by the default frame-ancestors 'self')
+    // frames the card twice: once naming this origin, once naming "*".
+    browser.goto(&site.url("/embedding-test")).await;
+    browser
+        .js(
+            "document.body.replaceChildren();\
+             window.heights = { named: [], star: [] };\
+             addEventListener('message', (e) => {\
+               if (!e.data || e.data.type !== 'milepost:height') return;\
+               const from = e.source === document.getElementById('named').contentWindow ? 'named' : 'star';\
+               window.heights[from].push(e.data.height); });\
+             for (const [id, origin] of [['named', location.origin], ['star', '*']]) {\
+               const frame = document.createElement('iframe');\
+               frame.id = id; frame.title = id; frame.style.cssText = 'width: 600px; height: 300px';\
+               frame.src = '/card?entity=' + encodeURIComponent(arguments[0])\
+                 + '&parentOrigin=' + encodeURIComponent(origin);\
+               document.body.append(frame); }",
+            vec![json!(PAYMENTS)],
+        )
+        .await;
+    let wide = browser
+        .wait_until(
+            "a height from the card that names this origin",
+            async |browser| {
+                let heights = browser.js("return window.heights.named;", vec![]).await;
+                let heights: Vec<f64> = serde_json::from_value(heights).unwrap_or_default();
+                match heights.last() {
+                    Some(&height) if height > 100.0 => Ok(height),
+                    _ => Err(format!("heights posted so far: {heights:?}")),
+                }
+            },
+        )
+        .await;
+    // Narrower, the card wraps and grows: it posts the new height.
+    browser
+        .js(
+            "document.getElementById('named').style.width = '300px';",
+            vec![],
+        )
+        .await;
+    browser
+        .wait_until("a taller height after the frame narrows", async |browser| {
+            let heights = browser.js("return window.heights.named;", vec![]).await;
+            let heights: Vec<f64> = serde_json::from_value(heights).unwrap_or_default();
+            match heights.last() {
+                Some(&height) if height > wide => Ok(()),
+                _ => Err(format!("heights posted: {heights:?} (wide: {wide})")),
+            }
+        })
+        .await;
+    // The card given "*" has rendered too, yet its parent heard nothing.
+    browser
+        .wait_until("the card given '*' to render", async |browser| {
+            let rendered = browser
+                .js(
+                    "return !!document.getElementById('star').contentDocument\
+                       ?.querySelector('.card-item-title');",
+                    vec![],
+                )
+                .await;
+            (rendered == json!(true))
+                .then_some(())
+                .ok_or("no milestone in the '*' card yet".to_string())
+        })
+        .await;
+    let star = browser.js("return window.heights.star;", vec![]).await;
+    assert_eq!(
+        star,
+        json!([]),
+        "the card posted its height with parentOrigin=*"
+    );
+}
