@@ -51,18 +51,42 @@ pub(crate) struct MilestoneKeys {
     pub(crate) title_key: String,
     /// The matching key of each dependency text, in order.
     pub(crate) dependency_keys: Vec<String>,
+    /// The numbers of the title key's words (see [`Words`]), each once.
+    pub(crate) title_words: Vec<usize>,
 }
 
-/// Per-path normalised outputs; an entry is dropped when its source changes.
-pub(crate) type NormalisedCache = FastMap<String, Normalised>;
+/// Per-path normalised outputs (an entry is dropped when its source
+/// changes), and the title word numbering they use.
+#[derive(Debug, Default)]
+pub(crate) struct NormalisedCache {
+    outputs: FastMap<String, Normalised>,
+    words: Words,
+}
+
+impl NormalisedCache {
+    /// Drops one document's output.
+    pub(crate) fn remove(&mut self, path: &str) {
+        self.outputs.remove(path);
+    }
+}
+
+/// Title word → its number. Only grows (a word no title holds any more
+/// just has no milestone), so numbers stay valid across reads and the word
+/// index is built by counting, without hashing every title again.
+pub(crate) type Words = FastMap<String, usize>;
 
 /// Builds the roadmap from every document's extraction (in path order),
 /// reusing and refreshing `cache` when one is given.
 pub(crate) fn assemble(
     documents: &[&Extraction],
     options: &ReadOptions,
-    mut cache: Option<&mut NormalisedCache>,
+    cache: Option<&mut NormalisedCache>,
 ) -> Roadmap {
+    let mut local_words = Words::default();
+    let (mut cache, words) = match cache {
+        Some(cache) => (Some(&mut cache.outputs), &mut cache.words),
+        None => (None, &mut local_words),
+    };
     let mut roadmap = Roadmap::default();
     let mut diagnostics: Vec<Diagnostic> = Vec::new();
     for document in documents {
@@ -165,7 +189,7 @@ pub(crate) fn assemble(
             fingerprint,
             ..Normalised::default()
         };
-        read_document(document, options, &known, claim, &mut output);
+        read_document(document, options, &known, claim, words, &mut output);
         match cache.as_deref_mut() {
             Some(cache) => {
                 cache.insert(document.path.clone(), output);
@@ -178,7 +202,23 @@ pub(crate) fn assemble(
         }
     }
 
-    // Documents and milestones.
+    // Documents and milestones, in vectors sized once: growing a vector of
+    // 50,000 milestones step by step costs more than the copies.
+    let output_of = |document: &Extraction, slot: &Slot| -> Option<&Normalised> {
+        match slot {
+            Slot::Local(index) => local.get(*index),
+            Slot::Cached => cache.as_deref().and_then(|c| c.get(&document.path)),
+        }
+    };
+    let (mut milestone_count, mut document_count) = (0, 0);
+    for (document, slot) in documents.iter().zip(&slots) {
+        if let Some(output) = slot.as_ref().and_then(|slot| output_of(document, slot)) {
+            milestone_count += output.milestones.len();
+            document_count += 1;
+        }
+    }
+    roadmap.milestones.reserve_exact(milestone_count);
+    roadmap.documents.reserve_exact(document_count);
     let mut teams = TeamBook::default();
     for (document, slot) in documents.iter().zip(&slots) {
         for group in &document.groups {
@@ -225,7 +265,13 @@ pub(crate) fn assemble(
     }
 
     let renamed = assign_ids(&mut roadmap.milestones, &keys, &mut diagnostics);
-    let edges = resolve(&mut roadmap.milestones, &keys, &renamed, &mut diagnostics);
+    let edges = resolve(
+        &mut roadmap.milestones,
+        &keys,
+        &renamed,
+        words,
+        &mut diagnostics,
+    );
     let mut owner_teams: FastMap<&str, usize> = FastMap::default();
     for milestone in &roadmap.milestones {
         for owner in &milestone.owners {
@@ -273,6 +319,7 @@ fn read_document(
     options: &ReadOptions,
     known: &KnownTeams,
     claim: Option<&CatalogClaim>,
+    words: &mut Words,
     output: &mut Normalised,
 ) {
     let path = &document.path;
@@ -442,10 +489,26 @@ fn read_document(
             .id
             .clone()
             .unwrap_or_else(|| format!("{stem}/{}", slug(&title)));
+        let title_key = key(&title);
+        let mut title_words: Vec<usize> = Vec::new();
+        for word in title_key.split(' ') {
+            let number = match words.get(word) {
+                Some(&number) => number,
+                None => {
+                    let number = words.len();
+                    words.insert(word.to_string(), number);
+                    number
+                }
+            };
+            if !title_words.contains(&number) {
+                title_words.push(number);
+            }
+        }
         output.keys.push(MilestoneKeys {
             lowered_id: id.to_lowercase(),
             id_key: key(&id),
-            title_key: key(&title),
+            title_key,
+            title_words,
             dependency_keys: raw
                 .dependencies
                 .iter()

@@ -3,7 +3,7 @@
 
 use crate::hash::{FastMap, FastSet};
 
-use super::assemble::MilestoneKeys;
+use super::assemble::{MilestoneKeys, Words};
 use super::text::is_id_token;
 use crate::model::{Diagnostic, Milestone, Severity, State};
 
@@ -14,6 +14,9 @@ struct Index<'a> {
     milestones: &'a [Milestone],
     /// Each milestone's title key.
     title_keys: &'a [&'a str],
+    /// Each milestone's keys as read (for the title word numbers).
+    keys: &'a [&'a MilestoneKeys],
+    words: &'a Words,
     by_id: FastMap<&'a str, usize>,
     /// Title key → the first milestone with that title, in reading order.
     by_title: FastMap<&'a str, usize>,
@@ -28,60 +31,59 @@ struct Index<'a> {
 const NONE: usize = usize::MAX;
 
 /// Title word → the ascending list of milestones whose title holds it, every
-/// list a range of one shared vector.
+/// list a range of one shared vector, found through the word numbering.
 struct WordIndex<'a> {
-    ranges: FastMap<&'a str, (usize, usize)>,
+    words: &'a Words,
+    /// `postings[starts[n]..starts[n + 1]]`: the milestones holding word `n`.
+    starts: Vec<usize>,
     postings: Vec<usize>,
 }
 
 impl<'a> WordIndex<'a> {
-    fn new(title_keys: &[&'a str]) -> Self {
-        // First every distinct (word, milestone) pair in reading order, then
-        // a counting sort by word keeps each list ascending.
-        let mut word_ids: FastMap<&'a str, usize> = FastMap::default();
-        let mut pairs: Vec<(usize, usize)> = Vec::with_capacity(title_keys.len() * 4);
-        let mut last_seen: Vec<usize> = Vec::new();
-        for (index, title_key) in title_keys.iter().enumerate() {
-            for word in title_key.split(' ') {
-                let next = word_ids.len();
-                let word_id = *word_ids.entry(word).or_insert(next);
-                if word_id == last_seen.len() {
-                    last_seen.push(NONE);
-                }
-                if last_seen[word_id] != index {
-                    last_seen[word_id] = index;
-                    pairs.push((word_id, index));
-                }
+    fn new(words: &'a Words, keys: &[&MilestoneKeys]) -> Self {
+        // A counting sort by word number keeps each list ascending.
+        let mut starts = vec![0usize; words.len() + 1];
+        for milestone in keys {
+            for &word in &milestone.title_words {
+                starts[word + 1] += 1;
             }
         }
-        let mut starts = vec![0usize; word_ids.len() + 1];
-        for &(word_id, _) in &pairs {
-            starts[word_id + 1] += 1;
-        }
-        for word_id in 0..word_ids.len() {
-            starts[word_id + 1] += starts[word_id];
+        for word in 0..words.len() {
+            starts[word + 1] += starts[word];
         }
         let mut fill = starts.clone();
-        let mut postings = vec![0usize; pairs.len()];
-        for &(word_id, index) in &pairs {
-            postings[fill[word_id]] = index;
-            fill[word_id] += 1;
+        let mut postings = vec![0usize; starts[words.len()]];
+        for (index, milestone) in keys.iter().enumerate() {
+            for &word in &milestone.title_words {
+                postings[fill[word]] = index;
+                fill[word] += 1;
+            }
         }
-        let ranges = word_ids
-            .into_iter()
-            .map(|(word, word_id)| (word, (starts[word_id], starts[word_id + 1])))
-            .collect();
-        WordIndex { ranges, postings }
+        WordIndex {
+            words,
+            starts,
+            postings,
+        }
     }
 
+    /// The milestones whose title holds `word`; `None` when no title does.
     fn get(&self, word: &str) -> Option<&[usize]> {
-        let &(start, end) = self.ranges.get(word)?;
-        self.postings.get(start..end)
+        let &number = self.words.get(word)?;
+        let list = self
+            .postings
+            .get(self.starts[number]..self.starts[number + 1])?;
+        (!list.is_empty()).then_some(list)
     }
 }
 
 impl<'a> Index<'a> {
-    fn new(milestones: &'a [Milestone], id_keys: &[&'a str], title_keys: &'a [&'a str]) -> Self {
+    fn new(
+        milestones: &'a [Milestone],
+        id_keys: &[&'a str],
+        title_keys: &'a [&'a str],
+        keys: &'a [&'a MilestoneKeys],
+        words: &'a Words,
+    ) -> Self {
         let mut by_id: FastMap<&str, usize> =
             FastMap::with_capacity_and_hasher(milestones.len(), Default::default());
         let mut by_title: FastMap<&str, usize> =
@@ -105,6 +107,8 @@ impl<'a> Index<'a> {
         Index {
             milestones,
             title_keys,
+            keys,
+            words,
             by_id,
             by_title,
             same_title,
@@ -113,7 +117,8 @@ impl<'a> Index<'a> {
     }
 
     fn by_word(&self) -> &WordIndex<'a> {
-        self.by_word.get_or_init(|| WordIndex::new(self.title_keys))
+        self.by_word
+            .get_or_init(|| WordIndex::new(self.words, self.keys))
     }
 
     /// Every milestone whose title key is `title_key`, in reading order.
@@ -223,6 +228,7 @@ pub(crate) fn resolve(
     milestones: &mut [Milestone],
     keys: &[&MilestoneKeys],
     renamed: &[(usize, String)],
+    words: &Words,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<Vec<usize>> {
     let mut id_keys: Vec<&str> = keys.iter().map(|k| k.id_key.as_str()).collect();
@@ -232,7 +238,7 @@ pub(crate) fn resolve(
     let title_keys: Vec<&str> = keys.iter().map(|k| k.title_key.as_str()).collect();
     let mut edges: Vec<Vec<usize>> = vec![Vec::new(); milestones.len()];
     {
-        let index = Index::new(milestones, &id_keys, &title_keys);
+        let index = Index::new(milestones, &id_keys, &title_keys, keys, words);
         let mut resolved: Vec<(usize, usize, usize)> = Vec::new();
         for (from, milestone) in milestones.iter().enumerate() {
             for (position, dependency) in milestone.dependencies.iter().enumerate() {
