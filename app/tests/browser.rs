@@ -413,3 +413,37 @@ async fn the_card_posts_its_height_to_the_parent_origin_only_when_given() {
         heights.borrow()
     );
 }
+
+#[wasm_bindgen_test]
+async fn search_filters_the_table_once_typing_pauses() {
+    let url = UrlState::local(ViewState::default());
+    let root = mount(move || view! { <Portfolio store=Store::with(roadmap()) url/> });
+    settle(10).await;
+    assert_eq!(first_cells(&root).len(), 6);
+    let input: web_sys::HtmlInputElement = root
+        .query_selector("#f-q")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    for typed in ["wal", "wallet"] {
+        input.set_value(typed);
+        let event = web_sys::Event::new("input").unwrap();
+        input.dispatch_event(&event).unwrap();
+        settle(20).await;
+    }
+    assert_eq!(
+        first_cells(&root).len(),
+        6,
+        "no filtering while keys are still coming"
+    );
+    assert_eq!(input.value(), "wallet", "the box shows what was typed");
+    settle(300).await;
+    let titles = first_cells(&root);
+    assert_eq!(titles.len(), 1, "{titles:?}");
+    assert!(titles[0].starts_with("Wallet launch"), "{titles:?}");
+    assert_eq!(
+        url.state.get_untracked().filter.q.as_deref(),
+        Some("wallet"),
+        "the search is in the URL state"
+    );
+}

@@ -14,6 +14,9 @@ use crate::teams::team_rollup;
 /// Indices of visible milestones with the load they index into.
 pub type Visible = Memo<Option<(u64, Vec<usize>)>>;
 
+/// How long the search box waits for the next key before filtering.
+pub const SEARCH_DELAY: std::time::Duration = std::time::Duration::from_millis(150);
+
 fn non_empty(value: String) -> Option<String> {
     let value = value.trim().to_string();
     (!value.is_empty()).then_some(value)
@@ -92,10 +95,20 @@ pub fn Filters(store: Store, url: UrlState) -> impl IntoView {
         url.state
             .with_untracked(|s| s.filter.q.clone().unwrap_or_default()),
     );
+    // Typing goes to the URL (and so to the filter and every section) once
+    // the typist pauses: re-filtering thousands of milestones on each key
+    // made every keystroke a long task.
+    let pending: StoredValue<Option<TimeoutHandle>> = StoredValue::new(None);
     Effect::new(move |_| {
         let q = url.state.with(|s| s.filter.q.clone().unwrap_or_default());
-        if text.get_untracked().trim() != q {
+        // While a search is waiting to be written, the box is newer than the URL.
+        if pending.with_value(Option::is_none) && text.get_untracked().trim() != q {
             text.set(q);
+        }
+    });
+    on_cleanup(move || {
+        if let Some(handle) = pending.try_update_value(Option::take).flatten() {
+            handle.clear();
         }
     });
     let options = move |list: Vec<crate::facets::Choice>, current: Option<String>| {
@@ -124,9 +137,16 @@ pub fn Filters(store: Store, url: UrlState) -> impl IntoView {
                     autocomplete="off"
                     prop:value=move || text.get()
                     on:input=move |ev| {
-                        let value = event_target_value(&ev);
-                        text.set(value.clone());
-                        url.update(true, |state| state.filter.q = non_empty(value));
+                        text.set(event_target_value(&ev));
+                        if let Some(handle) = pending.try_update_value(Option::take).flatten() {
+                            handle.clear();
+                        }
+                        let write = move || {
+                            pending.set_value(None);
+                            let q = non_empty(text.get_untracked());
+                            url.update(true, |state| state.filter.q = q);
+                        };
+                        pending.set_value(set_timeout_with_handle(write, SEARCH_DELAY).ok());
                     }
                 />
             </div>
