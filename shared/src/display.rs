@@ -23,11 +23,21 @@ pub fn target_label(milestone: &Milestone) -> String {
 /// A date at a precision: the period it ends, not the last day.
 pub fn date_label(date: NaiveDate, precision: Precision) -> String {
     match precision {
-        Precision::Day | Precision::None => date.format("%Y-%m-%d").to_string(),
-        Precision::Month => date.format("%b %Y").to_string(),
+        // Display is `%Y-%m-%d`; chrono's `format` would pull its whole
+        // strftime machinery into the browser bundle for two patterns.
+        Precision::Day | Precision::None => date.to_string(),
+        Precision::Month => format!("{} {}", month_abbrev(date), date.year()),
         Precision::Quarter => format!("Q{} {}", (date.month0() / 3) + 1, date.year()),
         Precision::Half => format!("H{} {}", (date.month0() / 6) + 1, date.year()),
     }
+}
+
+/// The month's English abbreviation, as chrono's `%b` writes it (`Jan`).
+pub fn month_abbrev(date: NaiveDate) -> &'static str {
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    MONTHS.get(date.month0() as usize).copied().unwrap_or("")
 }
 
 /// Days from `today` to `target`: `today`, `tomorrow`, `in 3 days`,
@@ -99,12 +109,23 @@ mod tests {
     }
 
     #[test]
+    fn month_abbrev_matches_chrono_for_every_month() {
+        for month in 1..=12 {
+            let date = NaiveDate::from_ymd_opt(2026, month, 1).unwrap();
+            assert_eq!(month_abbrev(date), date.format("%b").to_string());
+        }
+    }
+
+    #[test]
     fn date_label_keeps_the_written_precision() {
         let check = |date: &str, precision: Precision, expected: &str| {
             assert_eq!(date_label(day(date), precision), expected);
         };
         check("2026-01-30", Precision::Day, "2026-01-30");
         check("2026-01-31", Precision::Month, "Jan 2026");
+        check("2027-09-05", Precision::Day, "2027-09-05");
+        check("2027-09-30", Precision::Month, "Sep 2027");
+        check("2026-12-31", Precision::Month, "Dec 2026");
         check("2026-03-31", Precision::Quarter, "Q1 2026");
         check("2026-12-31", Precision::Quarter, "Q4 2026");
         check("2026-12-31", Precision::Half, "H2 2026");

@@ -158,7 +158,7 @@ fn Chart(drawn: Drawn, url: UrlState) -> impl IntoView {
         .ticks
         .iter()
         .map(|tick| {
-            view! { <line class="grid" class:year=tick.year_start x1=tick.x x2=tick.x y1=0 y2=height></line> }
+            view! { <line class="grid" class:year=tick.year_start x1=px(tick.x) x2=px(tick.x) y1=0 y2=px(height)></line> }
         })
         .collect_view();
     let axis = layout
@@ -167,8 +167,8 @@ fn Chart(drawn: Drawn, url: UrlState) -> impl IntoView {
         .map(|tick| {
             view! {
                 <g>
-                    <line class="tick" class:year=tick.year_start x1=tick.x x2=tick.x y1=AXIS_HEIGHT - 10.0 y2=AXIS_HEIGHT></line>
-                    <text class="tick-label" x=tick.x + 6.0 y=AXIS_HEIGHT - 14.0>{tick.label.clone()}</text>
+                    <line class="tick" class:year=tick.year_start x1=px(tick.x) x2=px(tick.x) y1=px(AXIS_HEIGHT - 10.0) y2=px(AXIS_HEIGHT)></line>
+                    <text class="tick-label" x=px(tick.x + 6.0) y=px(AXIS_HEIGHT - 14.0)>{tick.label.clone()}</text>
                 </g>
             }
         })
@@ -185,7 +185,7 @@ fn Chart(drawn: Drawn, url: UrlState) -> impl IntoView {
             view! {
                 <g class="marker-line">
                     <title>{format!("{} — {}", marker.title, marker.date)}</title>
-                    <line x1=marker.x x2=marker.x y1=0 y2=height></line>
+                    <line x1=px(marker.x) x2=px(marker.x) y1=0 y2=px(height)></line>
                 </g>
             }
         })
@@ -193,16 +193,16 @@ fn Chart(drawn: Drawn, url: UrlState) -> impl IntoView {
     let marker_labels = layout
         .markers
         .iter()
-        .map(|marker| view! { <text class="marker-label" x=marker.x + 4.0 y=13>{marker.title.clone()}</text> })
+        .map(|marker| view! { <text class="marker-label" x=px(marker.x + 4.0) y=13>{marker.title.clone()}</text> })
         .collect_view();
     let today = layout.today_x.map(|x| {
-        view! { <line class="today" x1=x x2=x y1=0 y2=height></line> }
+        view! { <line class="today" x1=px(x) x2=px(x) y1=0 y2=px(height)></line> }
     });
     let today_label = layout.today_x.map(|x| {
         view! {
             <g class="today-flag">
-                <rect x=x - 22.0 y=2 width=44 height=15 rx=3></rect>
-                <text x=x y=13 text-anchor="middle">"Today"</text>
+                <rect x=px(x - 22.0) y=2 width=44 height=15 rx=3></rect>
+                <text x=px(x) y=13 text-anchor="middle">"Today"</text>
             </g>
         }
     });
@@ -244,20 +244,20 @@ fn Chart(drawn: Drawn, url: UrlState) -> impl IntoView {
                     }
                 }
             >
-                <div class="tl-grid" style=format!("width:{}px", width + 260.0)>
+                <div class="tl-grid" style=format!("width:{}px", px(width + 260.0))>
                     <div class="tl-head">
                         <div class="tl-corner">"Milestone"</div>
-                        <svg class="tl-axis" width=width height=AXIS_HEIGHT aria-hidden="true">
+                        <svg class="tl-axis" width=px(width) height=px(AXIS_HEIGHT) aria-hidden="true">
                             {axis}
                             {marker_labels}
                             {today_label}
                         </svg>
                     </div>
                     <div class="tl-body">
-                        <div class="tl-labels" style=format!("height:{height}px")>
+                        <div class="tl-labels" style=format!("height:{}px", px(height))>
                             {labels}
                         </div>
-                        <svg class="tl-chart" width=width height=height aria-hidden="true">
+                        <svg class="tl-chart" width=px(width) height=px(height) aria-hidden="true">
                             <defs>
                                 <marker
                                     id="tl-arrowhead"
@@ -322,7 +322,7 @@ fn Chart(drawn: Drawn, url: UrlState) -> impl IntoView {
 
 /// One row of the label column, placed at its row's offset.
 fn label_view(row: &Row, roadmap: &Roadmap, indices: &[usize], url: UrlState) -> AnyView {
-    let top = format!("top:{}px", row.y());
+    let top = format!("top:{}px", px(row.y()));
     match row {
         Row::Group { label, count, .. } => {
             let shown = if roadmap.documents.iter().any(|d| d.path == *label) {
@@ -385,7 +385,8 @@ fn shape_view(
 ) -> AnyView {
     match row {
         Row::Group { y, .. } => {
-            view! { <rect class="band" x=0 y=*y width=width height=ROW_HEIGHT></rect> }.into_any()
+            view! { <rect class="band" x=0 y=px(*y) width=px(width) height=px(ROW_HEIGHT)></rect> }
+                .into_any()
         }
         Row::Milestone { index, y, shape } => {
             let m = &roadmap.milestones[indices[*index]];
@@ -402,12 +403,12 @@ fn shape_view(
             let mid = y + ROW_HEIGHT / 2.0;
             let drawn = match *shape {
                 Shape::Bar { x, width } => view! {
-                    <rect class=class x=x y=y + 9.0 width=width.max(3.0) height=ROW_HEIGHT - 18.0 rx=4></rect>
+                    <rect class=class x=px(x) y=px(y + 9.0) width=px(width.max(3.0)) height=px(ROW_HEIGHT - 18.0) rx=4></rect>
                 }
                 .into_any(),
                 Shape::Point { x } => {
-                    let r = POINT_RADIUS;
-                    let d = format!("M{x:.1} {:.1} l{r} {r} l-{r} {r} l-{r} -{r} Z", mid - r);
+                    let r = px(POINT_RADIUS);
+                    let d = format!("M{} {} l{r} {r} l-{r} {r} l-{r} -{r} Z", px(x), px(mid) - r);
                     view! { <path class=class d=d></path> }.into_any()
                 }
             };
@@ -427,4 +428,10 @@ fn shape_view(
             .into_any()
         }
     }
+}
+
+/// A chart coordinate as a whole pixel: integer formatting keeps the float
+/// printing machinery out of the wasm, and half a pixel is invisible here.
+fn px(value: f64) -> i32 {
+    value.round() as i32
 }
