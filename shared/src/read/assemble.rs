@@ -141,20 +141,27 @@ pub(crate) fn assemble(
 
     // Known teams (spec §2.3).
     let mut known = KnownTeams::default();
+    // The same names recur in many documents: each distinct text is added once.
+    let mut added: FastSet<&str> = FastSet::default();
+    let mut add_known = |name| {
+        if added.insert(name) {
+            known.add(name);
+        }
+    };
     for name in &options.known_teams {
-        known.add(name);
+        add_known(name.as_str());
     }
     for document in documents {
         for group in &document.groups {
             for name in &group.names {
-                known.add(name);
+                add_known(name.as_str());
             }
         }
         for team in &document.teams {
-            known.add(&team.name);
+            add_known(team.name.as_str());
         }
         for name in document.named_teams.iter().chain(&document.owners) {
-            known.add(name);
+            add_known(name.as_str());
         }
     }
 
