@@ -470,14 +470,16 @@ async fn events_stream(
     })?;
     let receiver = state.subscribe();
     let shutdown = state.shutdown_signal();
-    // A reconnecting client that missed reloads gets the current revision at once.
+    // Every new stream starts with the current revision, so a page that
+    // fetched the roadmap just before a reload (and before its stream opened)
+    // still hears of it; pages ignore a revision they already show. A
+    // reconnecting client that has seen the current revision gets nothing.
     let current = state.snapshot().roadmap.revision;
-    let missed = headers
+    let seen = headers
         .get("last-event-id")
         .and_then(|value| value.to_str().ok())
-        .and_then(|text| text.trim().parse::<u64>().ok())
-        .is_some_and(|seen| seen < current)
-        .then_some(current);
+        .and_then(|text| text.trim().parse::<u64>().ok());
+    let missed = seen.is_none_or(|seen| seen < current).then_some(current);
 
     struct EventStreamState {
         receiver: tokio::sync::broadcast::Receiver<u64>,

@@ -1,7 +1,9 @@
 //! The roadmap filter shared by the HTTP API (`/api/roadmap?team=…`) and the
 //! app's URL: one parser, one matcher, one query-string form.
 
-use crate::model::{Milestone, Roadmap, Status};
+use std::collections::HashSet;
+
+use crate::model::{Milestone, Roadmap, Status, Team};
 
 /// Which milestones to show. Empty fields match everything.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -156,38 +158,51 @@ impl Filter {
             .filter(|m| self.matches(m))
             .cloned()
             .collect();
-        let kept_document = |path: &str| milestones.iter().any(|m| m.document == path);
+        let kept_ids: HashSet<&str> = milestones.iter().map(|m| m.id.as_str()).collect();
+        let milestone_documents: HashSet<&str> =
+            milestones.iter().map(|m| m.document.as_str()).collect();
         let documents = roadmap
             .documents
             .iter()
-            .filter(|d| {
-                self.document
-                    .as_deref()
-                    .map_or(kept_document(&d.path), |p| p == d.path)
+            .filter(|d| match &self.document {
+                Some(path) => *path == d.path,
+                None => milestone_documents.contains(d.path.as_str()),
             })
             .cloned()
             .collect::<Vec<_>>();
+        let document_paths: HashSet<&str> = documents.iter().map(|d| d.path.as_str()).collect();
+        // A team's milestone list keeps only what the filter kept, so a small
+        // answer (a card's entity) does not carry the whole portfolio's ids.
         let teams = roadmap
             .teams
             .iter()
-            .filter(|team| match &self.team {
-                Some(name) => same_team(&team.name, name),
-                None => milestones
+            .filter_map(|team| {
+                let owned: Vec<String> = team
+                    .milestones
                     .iter()
-                    .any(|m| m.owners.iter().any(|o| same_team(o, &team.name))),
+                    .filter(|id| kept_ids.contains(id.as_str()))
+                    .cloned()
+                    .collect();
+                let wanted = match &self.team {
+                    Some(name) => same_team(&team.name, name),
+                    None => !owned.is_empty(),
+                };
+                wanted.then(|| Team {
+                    milestones: owned,
+                    ..team.clone()
+                })
             })
-            .cloned()
             .collect();
         let diagnostics = roadmap
             .diagnostics
             .iter()
-            .filter(|d| documents.iter().any(|doc| doc.path == d.path))
+            .filter(|d| document_paths.contains(d.path.as_str()))
             .cloned()
             .collect();
         let markers = roadmap
             .markers
             .iter()
-            .filter(|marker| documents.iter().any(|doc| doc.path == marker.document))
+            .filter(|marker| document_paths.contains(marker.document.as_str()))
             .cloned()
             .collect();
         Roadmap {

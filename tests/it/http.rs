@@ -207,6 +207,26 @@ async fn roadmap_filters_narrow_the_milestones() {
             .iter()
             .all(|d| d.path == "docs/payments/q1-plan.md")
     );
+    // Teams come with the milestones of this answer only, not the portfolio's.
+    let payments = roadmap
+        .teams
+        .iter()
+        .find(|t| t.name == "Payments")
+        .unwrap_or_else(|| panic!("no Payments team: {:?}", roadmap.teams));
+    assert_eq!(
+        payments.milestones,
+        ["PAY-1", "PAY-2", "PAY-4", "PAY-5", "PAY-8"]
+    );
+    assert!(
+        roadmap
+            .teams
+            .iter()
+            .flat_map(|t| &t.milestones)
+            .all(|id| ids(&roadmap).contains(&id.as_str())),
+        "{:?}",
+        roadmap.teams
+    );
+    assert!(!roadmap.teams.iter().any(|t| t.name == "Security"));
 
     let roadmap: Roadmap = get(
         &router,
@@ -1117,6 +1137,23 @@ async fn an_edit_reloads_and_sends_one_event() {
     let mut rest = Vec::new();
     let ended = tokio::time::timeout(PATIENCE, events.read_to_end(&mut rest)).await;
     assert!(ended.is_ok(), "the event stream stayed open after shutdown");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_new_event_stream_starts_with_the_current_revision() {
+    // A page fetches the roadmap, then opens its stream: a reload in between
+    // must not go unnoticed, so every new stream hears the current revision.
+    let dir = tempfile::tempdir().unwrap_or_else(|error| panic!("{error}"));
+    let file = dir.path().join("plan.md");
+    write(&file, &plan("Launch the wallet"));
+    let server = Running::start(overrides(&[dir.path()])).await;
+    replace(&file, &plan("Launch the wallet;Retire the old gateway"));
+    server
+        .wait_for("the edit", |r| r.milestones.len() == 2)
+        .await;
+    let (mut events, mut seen) = open_events(server.address).await;
+    read_until(&mut events, &mut seen, b"data: {\"revision\":2}").await;
+    server.stop().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
