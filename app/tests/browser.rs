@@ -447,3 +447,25 @@ async fn search_filters_the_table_once_typing_pauses() {
         "the search is in the URL state"
     );
 }
+
+#[wasm_bindgen_test]
+async fn filtering_redraws_the_timeline_inside_the_same_scroll_box() {
+    let url = UrlState::local(ViewState::default());
+    let root = mount(move || view! { <Portfolio store=Store::with(roadmap()) url/> });
+    settle(10).await;
+    let frame = root.query_selector(".tl").unwrap().unwrap();
+    let labels = |root: &web_sys::Element| all(root, ".tl-title").len();
+    assert_eq!(labels(&root), 5, "every dated milestone has a row");
+    let overdue = all(&root, "button.count")
+        .into_iter()
+        .find(|b| text(b).contains("Overdue"))
+        .unwrap();
+    click(&overdue);
+    settle(10).await;
+    assert_eq!(labels(&root), 1, "the chart shows the filtered milestones");
+    assert!(
+        frame.is_connected(),
+        "the scroll box is kept, so the reader's scroll position is too"
+    );
+    assert_eq!(all(&root, ".tl").len(), 1);
+}

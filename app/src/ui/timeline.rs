@@ -22,7 +22,7 @@ use wasm_bindgen::JsCast;
 struct Drawn {
     roadmap: Arc<milepost_shared::Roadmap>,
     /// Milestone indices into the roadmap, in the order the layout indexes them.
-    indices: Vec<usize>,
+    indices: Arc<Vec<usize>>,
     layout: Arc<Layout>,
 }
 
@@ -31,30 +31,48 @@ struct Drawn {
 pub fn TimelineSection(store: Store, url: UrlState, visible: Visible) -> impl IntoView {
     // Only the options that move the chart; selecting a milestone must not redraw it.
     let options = Memo::new(move |_| url.state.with(|st| (st.grouping, st.zoom, st.arrows)));
-    let drawn = move || {
-        store.snapshot.with(|s| {
-            let s = s.as_ref()?;
-            let (grouping, zoom, arrows) = options.get();
-            visible.with(|v| {
-                let (_, indices) = v.as_ref()?;
-                let milestones: Vec<&Milestone> =
-                    indices.iter().map(|&i| &s.roadmap.milestones[i]).collect();
-                let layout = layout(
-                    &milestones,
-                    grouping,
-                    zoom,
-                    Some(today_of(&s.roadmap)),
-                    &s.roadmap.markers,
-                    arrows,
-                );
-                Some(Drawn {
-                    roadmap: Arc::clone(&s.roadmap),
-                    indices: indices.clone(),
-                    layout: Arc::new(layout),
+    // A new layout always counts as a change (it is rebuilt only when the
+    // data, the filter or the options changed); the chart and the undated
+    // list both read it, so it is built once.
+    let drawn = Memo::new_with_compare(
+        move |_| {
+            store.snapshot.with(|s| {
+                let s = s.as_ref()?;
+                let (grouping, zoom, arrows) = options.get();
+                visible.with(|v| {
+                    let (_, indices) = v.as_ref()?;
+                    let milestones: Vec<&Milestone> =
+                        indices.iter().map(|&i| &s.roadmap.milestones[i]).collect();
+                    let layout = layout(
+                        &milestones,
+                        grouping,
+                        zoom,
+                        Some(today_of(&s.roadmap)),
+                        &s.roadmap.markers,
+                        arrows,
+                    );
+                    Some(Drawn {
+                        roadmap: Arc::clone(&s.roadmap),
+                        indices: Arc::new(indices.clone()),
+                        layout: Arc::new(layout),
+                    })
                 })
             })
-        })
-    };
+        },
+        |_, _| true,
+    );
+    // The scroll box stays in place while the chart inside is redrawn, so
+    // filtering keeps the scroll position and forces no extra layout; it is
+    // scrolled to today only when today's position moves (zoom, new data).
+    let scroll = RwSignal::new((0.0_f64, 600.0_f64));
+    let frame = NodeRef::<leptos::html::Div>::new();
+    let today_at =
+        Memo::new(move |_| drawn.with(|d| d.as_ref().and_then(|d| d.layout.today_x).map(px)));
+    Effect::new(move |_| {
+        if let (Some(element), Some(x)) = (frame.get(), today_at.get()) {
+            element.set_scroll_left((x - 160).max(0));
+        }
+    });
     let toggle =
         move |label: &'static str, pressed: Signal<bool>, action: Box<dyn Fn() + Send + Sync>| {
             view! {
@@ -99,7 +117,27 @@ pub fn TimelineSection(store: Store, url: UrlState, visible: Visible) -> impl In
                     </label>
                 </div>
             </div>
-            {move || drawn().map(|drawn| view! { <Chart drawn url/> })}
+            <div class="timeline-wrap">
+                <div
+                    class="tl"
+                    node_ref=frame
+                    tabindex="0"
+                    role="region"
+                    aria-label="Timeline chart (scrolls)"
+                    on:scroll=move |ev| {
+                        if let Some(element) = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) {
+                            let header = AXIS_HEIGHT;
+                            scroll.set((
+                                f64::from(element.scroll_top()),
+                                (f64::from(element.client_height()) - header).max(0.0),
+                            ));
+                        }
+                    }
+                >
+                    {move || drawn.get().map(|drawn| view! { <Chart drawn url scroll/> })}
+                </div>
+                {move || drawn.get().map(|drawn| view! { <Undated drawn url/> })}
+            </div>
         </section>
     }
 }
@@ -107,22 +145,18 @@ pub fn TimelineSection(store: Store, url: UrlState, visible: Visible) -> impl In
 /// Undated milestones listed beside the chart before "and N more".
 const UNDATED_SHOWN: usize = 40;
 
-/// The chart and the undated list for one layout.
+/// The chart (label column, axis and SVG) for one layout, inside the scroll box.
 #[component]
-fn Chart(drawn: Drawn, url: UrlState) -> impl IntoView {
+fn Chart(drawn: Drawn, url: UrlState, scroll: RwSignal<(f64, f64)>) -> impl IntoView {
     let Drawn {
         roadmap,
         indices,
         layout,
     } = drawn;
-    let indices = Arc::new(indices);
-    let milestone = |i: usize| -> &Milestone { &roadmap.milestones[indices[i]] };
     let width = layout.width;
     let height = layout.height;
-    let open = move |id: String| url.update(false, move |s| s.selected = Some(id));
     // Only the rows near the scrolled window are in the DOM, so thousands of
     // milestones cost no more to draw (or to filter) than a screenful.
-    let scroll = RwSignal::new((0.0_f64, 600.0_f64));
     let row_count = layout.rows.len();
     let window = Memo::new(move |_| {
         let (top, visible_height) = scroll.get();
@@ -206,44 +240,7 @@ fn Chart(drawn: Drawn, url: UrlState) -> impl IntoView {
             </g>
         }
     });
-    let undated: Vec<(String, String, milepost_shared::Status, String)> = layout
-        .undated
-        .iter()
-        .map(|&i| {
-            let m = milestone(i);
-            (m.id.clone(), m.title.clone(), m.status, target_label(m))
-        })
-        .collect();
-    let undated_count = undated.len();
-    // A long list here would dwarf the chart; the table lists them all.
-    let undated_hidden = undated_count.saturating_sub(UNDATED_SHOWN);
-    let undated: Vec<_> = undated.into_iter().take(UNDATED_SHOWN).collect();
-    let scroll_to_today = NodeRef::<leptos::html::Div>::new();
-    let today_x = layout.today_x;
-    Effect::new(move |_| {
-        if let (Some(element), Some(x)) = (scroll_to_today.get(), today_x) {
-            element.set_scroll_left((x - 160.0).max(0.0) as i32);
-        }
-    });
-
     view! {
-        <div class="timeline-wrap">
-            <div
-                class="tl"
-                node_ref=scroll_to_today
-                tabindex="0"
-                role="region"
-                aria-label="Timeline chart (scrolls)"
-                on:scroll=move |ev| {
-                    if let Some(element) = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) {
-                        let header = AXIS_HEIGHT;
-                        scroll.set((
-                            f64::from(element.scroll_top()),
-                            (f64::from(element.client_height()) - header).max(0.0),
-                        ));
-                    }
-                }
-            >
                 <div class="tl-grid" style=format!("width:{}px", px(width + 260.0))>
                     <div class="tl-head">
                         <div class="tl-corner">"Milestone"</div>
@@ -279,7 +276,32 @@ fn Chart(drawn: Drawn, url: UrlState) -> impl IntoView {
                         </svg>
                     </div>
                 </div>
-            </div>
+    }
+}
+
+/// Milestones without a date, listed beside the chart.
+#[component]
+fn Undated(drawn: Drawn, url: UrlState) -> impl IntoView {
+    let Drawn {
+        roadmap,
+        indices,
+        layout,
+    } = drawn;
+    let milestone = |i: usize| -> &Milestone { &roadmap.milestones[indices[i]] };
+    let open = move |id: String| url.update(false, move |s| s.selected = Some(id));
+    let undated: Vec<(String, String, milepost_shared::Status, String)> = layout
+        .undated
+        .iter()
+        .map(|&i| {
+            let m = milestone(i);
+            (m.id.clone(), m.title.clone(), m.status, target_label(m))
+        })
+        .collect();
+    let undated_count = undated.len();
+    // A long list here would dwarf the chart; the table lists them all.
+    let undated_hidden = undated_count.saturating_sub(UNDATED_SHOWN);
+    let undated: Vec<_> = undated.into_iter().take(UNDATED_SHOWN).collect();
+    view! {
             <section class="undated" aria-labelledby="undated-h">
                 <h3 id="undated-h">{format!("Not yet scheduled ({undated_count})")}</h3>
                 {if undated.is_empty() {
@@ -316,7 +338,6 @@ fn Chart(drawn: Drawn, url: UrlState) -> impl IntoView {
                         .into_any()
                 }}
             </section>
-        </div>
     }
 }
 
