@@ -602,13 +602,16 @@ fn assign_ids(
 
 /// Teams in order of first appearance, found by name or group ref.
 #[derive(Default)]
-struct TeamBook {
+struct TeamBook<'a> {
     teams: Vec<Team>,
     by_name: FastMap<String, usize>,
     by_ref: FastMap<String, usize>,
+    /// (team, responsibility) pairs already listed, so a team named in many
+    /// documents is not searched linearly for each of its responsibilities.
+    listed: FastSet<(usize, &'a str)>,
 }
 
-impl TeamBook {
+impl<'a> TeamBook<'a> {
     fn find(&self, name: &str) -> Option<usize> {
         if let Some(&index) = self.by_name.get(&key(name)) {
             return Some(index);
@@ -626,9 +629,10 @@ impl TeamBook {
         &mut self,
         name: &str,
         group_ref: Option<&str>,
-        responsibilities: &[String],
+        responsibilities: &'a [String],
     ) -> usize {
-        let index = match self.by_name.get(&key(name)) {
+        let name_key = key(name);
+        let index = match self.by_name.get(&name_key) {
             Some(&index) => index,
             None => {
                 self.teams.push(Team {
@@ -636,7 +640,7 @@ impl TeamBook {
                     ..Team::default()
                 });
                 let index = self.teams.len() - 1;
-                self.by_name.insert(key(name), index);
+                self.by_name.insert(name_key, index);
                 index
             }
         };
@@ -648,7 +652,7 @@ impl TeamBook {
             self.by_ref.insert(group_ref.to_lowercase(), index);
         }
         for responsibility in responsibilities {
-            if !team.responsibilities.contains(responsibility) {
+            if self.listed.insert((index, responsibility.as_str())) {
                 team.responsibilities.push(responsibility.clone());
             }
         }
