@@ -53,9 +53,13 @@ pub fn Leadership() -> impl IntoView {
             navigate(&format!("/{}", next.to_query()), options);
         }),
     };
-    Effect::new(move |_| state.with(|s| apply_theme(s.theme.as_deref())));
+    let theme = Memo::new(move |_| state.with(|s| s.theme.clone()));
+    Effect::new(move |_| theme.with(|theme| apply_theme(theme.as_deref())));
+    // Only the team names the tab: setting the title on every URL change
+    // (each search) costs a task of its own in Chromium.
+    let team = Memo::new(move |_| state.with(|s| s.filter.team.clone()));
     Effect::new(move |_| {
-        let title = match state.with(|s| s.filter.team.clone()) {
+        let title = match team.get() {
             Some(team) => format!("{team} — Milepost roadmap"),
             None => "Milepost roadmap".to_string(),
         };
