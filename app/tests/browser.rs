@@ -501,24 +501,3 @@ async fn document_problems_follow_the_documents_in_view() {
     settle(10).await;
     assert_eq!(problems(&root).len(), 1);
 }
-
-#[wasm_bindgen_test]
-async fn team_counts_follow_the_search_in_place() {
-    let url = UrlState::local(ViewState::default());
-    let root = mount(move || view! { <Portfolio store=Store::with(roadmap()) url/> });
-    settle(10).await;
-    let payments = all(&root, "li.team")
-        .into_iter()
-        .find(|team| text(team).contains("Payments"))
-        .unwrap();
-    let total = |team: &web_sys::Element| text(&all(team, ".team-head .muted")[0]);
-    assert_eq!(total(&payments), "3 milestones");
-    assert!(text(&payments).contains("Checkout and wallet"));
-    url.update(false, |state| state.filter.q = Some("wallet".into()));
-    settle(10).await;
-    assert_eq!(total(&payments), "1 milestone");
-    assert!(
-        payments.is_connected(),
-        "the team's entry is updated, not redrawn"
-    );
-}

@@ -9,7 +9,7 @@ use super::common::UrlState;
 use super::leadership::clear_filter;
 use crate::facets::{document_choices, entity_choices, team_choices, visible_diagnostics};
 use crate::summary::{status_counts, toggle_status};
-use crate::teams::{TeamSummary, team_rollup};
+use crate::teams::team_rollup;
 
 /// Indices of visible milestones with the load they index into.
 pub type Visible = Memo<Option<(u64, Vec<usize>)>>;
@@ -234,7 +234,7 @@ pub fn Filters(store: Store, url: UrlState) -> impl IntoView {
 /// Per team: responsibilities and the counts leadership asks about.
 #[component]
 pub fn TeamsPanel(store: Store, url: UrlState, visible: Visible) -> impl IntoView {
-    let teams = Memo::new(move |_| {
+    let teams = move || {
         store.snapshot.with(|s| {
             let Some(s) = s.as_ref() else {
                 return Vec::new();
@@ -247,83 +247,77 @@ pub fn TeamsPanel(store: Store, url: UrlState, visible: Visible) -> impl IntoVie
                 team_rollup(&s.roadmap, &milestones, team.as_deref())
             })
         })
-    });
-    // Keyed by team, with the counts read live: a search changes counts, and
-    // only those numbers are rewritten, not each team's responsibilities.
-    let tally = move |name: String, pick: fn(&TeamSummary) -> usize| {
-        move || teams.with(|all| all.iter().find(|t| t.name == name).map_or(0, pick))
     };
     view! {
         <section class="panel teams" aria-labelledby="teams-h">
             <h2 id="teams-h">"Teams"</h2>
-            <Show
-                when=move || !teams.with(Vec::is_empty)
-                fallback=|| view! { <p class="empty">"No team owns the milestones shown."</p> }
-            >
-                <ul class="team-list">
-                    <For
-                        each=move || teams.get()
-                        key=|team| (team.name.clone(), team.responsibilities.clone())
-                        children=move |team| {
-                            let name = team.name.clone();
-                            let count = |n: Box<dyn Fn() -> usize + Send + Sync>, label: &'static str, class: &'static str| {
-                                let n = Signal::derive(n);
+            {move || {
+                let teams = teams();
+                if teams.is_empty() {
+                    return view! { <p class="empty">"No team owns the milestones shown."</p> }.into_any();
+                }
+                view! {
+                    <ul class="team-list">
+                        {teams
+                            .into_iter()
+                            .map(|team| {
+                                let name = team.name.clone();
+                                let count = |n: usize, label: &'static str, class: &'static str| {
+                                    view! {
+                                        <li class=format!("tally {class}") class:zero=n == 0>
+                                            <span class="tally-n">{n}</span>
+                                            " "
+                                            {label}
+                                        </li>
+                                    }
+                                };
                                 view! {
-                                    <li class=format!("tally {class}") class:zero=move || n.get() == 0>
-                                        <span class="tally-n">{n}</span>
-                                        " "
-                                        {label}
-                                    </li>
-                                }
-                            };
-                            let total = Signal::derive(tally(name.clone(), |t| t.total));
-                            view! {
-                                <li class="team">
-                                    <div class="team-head">
-                                        <button
-                                            type="button"
-                                            class="link team-name"
-                                            title="Show only this team's milestones"
-                                            on:click={
-                                                let name = name.clone();
-                                                move |_| {
+                                    <li class="team">
+                                        <div class="team-head">
+                                            <button
+                                                type="button"
+                                                class="link team-name"
+                                                title="Show only this team's milestones"
+                                                on:click=move |_| {
                                                     let name = name.clone();
                                                     url.update(false, move |state| state.filter.team = Some(name))
                                                 }
-                                            }
-                                        >
-                                            {team.name.clone()}
-                                        </button>
-                                        <span class="muted">
-                                            {move || {
-                                                let total = total.get();
-                                                format!("{} milestone{}", total, if total == 1 { "" } else { "s" })
-                                            }}
-                                        </span>
-                                    </div>
-                                    <ul class="tallies" aria-label=format!("{} at a glance", team.name)>
-                                        {count(Box::new(tally(name.clone(), |t| t.overdue)), "overdue", "s-overdue")}
-                                        {count(Box::new(tally(name.clone(), |t| t.blocked)), "blocked", "s-blocked")}
-                                        {count(Box::new(tally(name.clone(), |t| t.due_soon)), "due soon", "s-due_soon")}
-                                    </ul>
-                                    {(!team.responsibilities.is_empty())
-                                        .then(|| {
-                                            view! {
-                                                <ul class="responsibilities">
-                                                    {team
-                                                        .responsibilities
-                                                        .iter()
-                                                        .map(|r| view! { <li>{r.clone()}</li> })
-                                                        .collect_view()}
-                                                </ul>
-                                            }
-                                        })}
-                                </li>
-                            }
-                        }
-                    />
-                </ul>
-            </Show>
+                                            >
+                                                {team.name.clone()}
+                                            </button>
+                                            <span class="muted">
+                                                {format!(
+                                                    "{} milestone{}",
+                                                    team.total,
+                                                    if team.total == 1 { "" } else { "s" },
+                                                )}
+                                            </span>
+                                        </div>
+                                        <ul class="tallies" aria-label=format!("{} at a glance", team.name)>
+                                            {count(team.overdue, "overdue", "s-overdue")}
+                                            {count(team.blocked, "blocked", "s-blocked")}
+                                            {count(team.due_soon, "due soon", "s-due_soon")}
+                                        </ul>
+                                        {(!team.responsibilities.is_empty())
+                                            .then(|| {
+                                                view! {
+                                                    <ul class="responsibilities">
+                                                        {team
+                                                            .responsibilities
+                                                            .iter()
+                                                            .map(|r| view! { <li>{r.clone()}</li> })
+                                                            .collect_view()}
+                                                    </ul>
+                                                }
+                                            })}
+                                    </li>
+                                }
+                            })
+                            .collect_view()}
+                    </ul>
+                }
+                    .into_any()
+            }}
         </section>
     }
 }
