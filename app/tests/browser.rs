@@ -469,35 +469,3 @@ async fn filtering_redraws_the_timeline_inside_the_same_scroll_box() {
     );
     assert_eq!(all(&root, ".tl").len(), 1);
 }
-
-#[wasm_bindgen_test]
-async fn document_problems_follow_the_documents_in_view() {
-    let mut data = roadmap();
-    data.diagnostics = vec![milepost_shared::Diagnostic {
-        path: "docs/payments/q1-plan.md".into(),
-        line: 12,
-        severity: milepost_shared::Severity::Warning,
-        message: "Unknown status \"Soon\"".into(),
-    }];
-    let url = UrlState::local(ViewState::default());
-    let root = mount(move || view! { <Portfolio store=Store::with(data) url/> });
-    settle(10).await;
-    let problems = |root: &web_sys::Element| {
-        all(root, ".diag-list li")
-            .iter()
-            .map(text)
-            .collect::<Vec<_>>()
-    };
-    let shown = problems(&root);
-    assert_eq!(shown.len(), 1, "{shown:?}");
-    assert!(shown[0].contains("q1-plan.md:12"), "{shown:?}");
-    url.update(false, |state| {
-        state.filter.q = Some("no such milestone".into())
-    });
-    settle(10).await;
-    assert!(problems(&root).is_empty());
-    assert!(text(&root).contains("No problems found in the documents shown."));
-    url.update(false, |state| state.filter.q = None);
-    settle(10).await;
-    assert_eq!(problems(&root).len(), 1);
-}

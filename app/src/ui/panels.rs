@@ -325,9 +325,7 @@ pub fn TeamsPanel(store: Store, url: UrlState, visible: Visible) -> impl IntoVie
 /// The reader's warnings and errors for the documents in view.
 #[component]
 pub fn DiagnosticsPanel(store: Store, url: UrlState, visible: Visible) -> impl IntoView {
-    // A memo and a keyed list: a search rarely changes which documents are
-    // in view, and then no diagnostic row is redrawn.
-    let rows = Memo::new(move |_| {
+    let rows = move || {
         store.snapshot.with(|s| {
             let Some(s) = s.as_ref() else {
                 return Vec::new();
@@ -352,19 +350,20 @@ pub fn DiagnosticsPanel(store: Store, url: UrlState, visible: Visible) -> impl I
                 })
             })
         })
-    });
+    };
     view! {
         <section class="panel diagnostics" aria-labelledby="diag-h">
             <h2 id="diag-h">"Document problems"</h2>
-            <Show
-                when=move || !rows.with(Vec::is_empty)
-                fallback=|| view! { <p class="empty">"No problems found in the documents shown."</p> }
-            >
+            {move || {
+                let rows = rows();
+                if rows.is_empty() {
+                    return view! { <p class="empty">"No problems found in the documents shown."</p> }.into_any();
+                }
+                view! {
                     <ul class="diag-list">
-                        <For
-                            each=move || rows.get()
-                            key=|(d, link)| (d.path.clone(), d.line, d.severity, d.message.clone(), link.clone())
-                            children=|(d, link)| {
+                        {rows
+                            .into_iter()
+                            .map(|(d, link)| {
                                 let (class, word) = match d.severity {
                                     Severity::Error => ("sev error", "Error"),
                                     Severity::Warning => ("sev warning", "Warning"),
@@ -387,10 +386,12 @@ pub fn DiagnosticsPanel(store: Store, url: UrlState, visible: Visible) -> impl I
                                         <span class="message">{d.message.clone()}</span>
                                     </li>
                                 }
-                            }
-                        />
+                            })
+                            .collect_view()}
                     </ul>
-            </Show>
+                }
+                    .into_any()
+            }}
         </section>
     }
 }
