@@ -36,6 +36,7 @@ pub fn compute_statuses(roadmap: &mut Roadmap, today: NaiveDate, due_soon_days: 
 /// Sets every milestone's status for `today` from its resolved dependencies
 /// (`edges[i]`: the milestones milestone `i` depends on), as
 /// [`compute_statuses`] does without looking ids up again.
+#[cfg(feature = "parse")]
 pub(crate) fn set_statuses(
     milestones: &mut [Milestone],
     edges: &[Vec<usize>],
