@@ -32,6 +32,9 @@ pub struct Store {
     pub snapshot: RwSignal<Option<Snapshot>>,
     pub error: RwSignal<Option<String>>,
     pub loading: RwSignal<bool>,
+    /// The newest revision the server has announced (0: none yet). A load
+    /// that comes back older than this loads again.
+    pub announced: RwSignal<u64>,
 }
 
 impl Default for Store {
@@ -47,6 +50,7 @@ impl Store {
             snapshot: RwSignal::new(None),
             error: RwSignal::new(None),
             loading: RwSignal::new(false),
+            announced: RwSignal::new(0),
         }
     }
 
@@ -63,6 +67,9 @@ impl Store {
         spawn_local(async move {
             match fetch_roadmap(&url).await {
                 Ok(roadmap) => {
+                    // A reload announced while this request was on its way
+                    // may be newer than what it brought back.
+                    let stale = roadmap.revision < self.announced.get_untracked();
                     let generation = self
                         .snapshot
                         .with_untracked(|s| s.as_ref().map_or(0, |s| s.generation))
@@ -72,6 +79,10 @@ impl Store {
                         generation,
                     }));
                     self.error.set(None);
+                    if stale {
+                        self.load(url);
+                        return;
+                    }
                 }
                 Err(message) => self.error.set(Some(message)),
             }
@@ -94,6 +105,16 @@ impl Store {
                     .as_string()
                     .and_then(|text| serde_json::from_str::<ReloadEvent>(&text).ok())
                     .map(|reload| reload.revision);
+                if let Some(revision) = announced {
+                    self.announced
+                        .update(|newest| *newest = (*newest).max(revision));
+                }
+                // The server opens every stream with its current revision; a
+                // load still in flight checks it when it lands (see `load`),
+                // so the page never fetches the same roadmap twice.
+                if self.loading.get_untracked() {
+                    return;
+                }
                 let shown = self
                     .snapshot
                     .with_untracked(|s| s.as_ref().map(|s| s.roadmap.revision));
