@@ -139,6 +139,7 @@ mod tests {
                 .milestones
                 .iter()
                 .filter(|m| filter.matches(m))
+                .map(|m| &**m)
                 .collect();
             visible_diagnostics(&roadmap, filter, &visible)
                 .into_iter()

@@ -1,5 +1,7 @@
 //! Small roadmaps built in code for the logic modules' tests.
 
+use std::sync::Arc;
+
 use chrono::NaiveDate;
 use milepost_shared::{
     Dependency, Document, Milestone, OwnerSource, Precision, Roadmap, State, Status, Team,
@@ -111,7 +113,7 @@ pub fn roadmap(today: &str, milestones: Vec<Milestone>) -> Roadmap {
     }
     Roadmap {
         today: Some(day(today)),
-        milestones,
+        milestones: milestones.into_iter().map(Arc::new).collect(),
         documents,
         teams,
         ..Roadmap::default()

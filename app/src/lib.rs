@@ -8,6 +8,7 @@
 pub mod card;
 pub mod facets;
 pub mod query;
+pub mod route;
 pub mod summary;
 pub mod table;
 pub mod teams;

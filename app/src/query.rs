@@ -10,11 +10,6 @@ use milepost_shared::{Filter, Status};
 use crate::table::TableSort;
 use crate::timeline::{Grouping, Zoom};
 
-/// The query keys this app reads; others in the URL are left alone.
-pub const KEYS: [&str; 11] = [
-    "entity", "document", "team", "status", "q", "m", "group", "zoom", "arrows", "sort", "theme",
-];
-
 /// Everything the leadership view keeps in its URL.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ViewState {

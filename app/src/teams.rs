@@ -87,7 +87,7 @@ mod tests {
                 milestone("d", Status::DueSoon, Some("2026-01-25")).owned_by(&["Mobile"]),
             ],
         );
-        let visible: Vec<&Milestone> = roadmap.milestones.iter().collect();
+        let visible: Vec<&Milestone> = roadmap.milestones.iter().map(|m| &**m).collect();
         let rollup = team_rollup(&roadmap, &visible, None);
         let rows: Vec<(&str, usize, usize, usize, usize)> = rollup
             .iter()
@@ -116,7 +116,12 @@ mod tests {
                 milestone("b", Status::Overdue, None).owned_by(&["Payments"]),
             ],
         );
-        let visible: Vec<&Milestone> = roadmap.milestones.iter().filter(|m| m.id == "b").collect();
+        let visible: Vec<&Milestone> = roadmap
+            .milestones
+            .iter()
+            .filter(|m| m.id == "b")
+            .map(|m| &**m)
+            .collect();
         let names = |team: Option<&str>| -> Vec<String> {
             team_rollup(&roadmap, &visible, team)
                 .into_iter()

@@ -6,6 +6,7 @@
 
 use std::cell::RefCell;
 use std::rc::Rc;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use leptos::prelude::*;
@@ -134,7 +135,7 @@ fn roadmap() -> Roadmap {
             milestones: vec!["PAY-1".into(), "PAY-2".into(), "PAY-5".into()],
             ..Team::default()
         }],
-        milestones,
+        milestones: milestones.into_iter().map(Arc::new).collect(),
         ..Roadmap::default()
     }
 }

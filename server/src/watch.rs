@@ -108,7 +108,8 @@ impl Library {
         }
         for milestone in &mut roadmap.milestones {
             if let Some(url) = document_urls.get(&milestone.document) {
-                milestone.source_url = Some(format!("{url}#L{}", milestone.line));
+                std::sync::Arc::make_mut(milestone).source_url =
+                    Some(format!("{url}#L{}", milestone.line));
             }
         }
     }

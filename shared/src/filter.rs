@@ -2,6 +2,7 @@
 //! app's URL: one parser, one matcher, one query-string form.
 
 use std::collections::HashSet;
+use std::sync::Arc;
 
 use crate::model::{Milestone, Roadmap, Status, Team};
 
@@ -152,7 +153,7 @@ impl Filter {
         if self.is_empty() {
             return roadmap.clone();
         }
-        let milestones: Vec<Milestone> = roadmap
+        let milestones: Vec<Arc<Milestone>> = roadmap
             .milestones
             .iter()
             .filter(|m| self.matches(m))

@@ -1,6 +1,8 @@
 //! The JSON contract (spec §5): what `GET /api/roadmap` and `milepost export`
 //! return. Field names are fixed by the contract; fields beyond it are marked.
 
+use std::sync::Arc;
+
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -15,7 +17,9 @@ pub struct Roadmap {
     #[serde(default)]
     pub revision: u64,
     pub documents: Vec<Document>,
-    pub milestones: Vec<Milestone>,
+    /// Shared, so a new revision reuses every milestone that did not change
+    /// (serialized as plain objects).
+    pub milestones: Vec<Arc<Milestone>>,
     pub teams: Vec<Team>,
     pub diagnostics: Vec<Diagnostic>,
     /// Dated markers that are not milestones (the `timeline` of a `roadmap.yml`).

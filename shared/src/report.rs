@@ -70,6 +70,7 @@ pub fn markdown_report(roadmap: &Roadmap, grouping: Grouping) -> String {
                     .milestones
                     .iter()
                     .filter(|m| m.document == document.path)
+                    .map(|m| &**m)
                     .collect();
                 if milestones.is_empty() {
                     continue;
@@ -102,6 +103,7 @@ pub fn markdown_report(roadmap: &Roadmap, grouping: Grouping) -> String {
                     .milestones
                     .iter()
                     .filter(|m| m.owners.iter().any(|owner| same_team(owner, &team.name)))
+                    .map(|m| &**m)
                     .collect();
                 if milestones.is_empty() {
                     continue;
@@ -118,6 +120,7 @@ pub fn markdown_report(roadmap: &Roadmap, grouping: Grouping) -> String {
                         .iter()
                         .any(|owner| roadmap.teams.iter().any(|t| same_team(owner, &t.name)))
                 })
+                .map(|m| &**m)
                 .collect();
             if !unowned.is_empty() {
                 let _ = writeln!(out, "## No known team");
@@ -260,8 +263,8 @@ mod tests {
                 ..Document::default()
             }],
             milestones: vec![
-                milestone("PAY-1", Status::OnTrack, &["Payments"]),
-                milestone("PAY-2", Status::Overdue, &[]),
+                milestone("PAY-1", Status::OnTrack, &["Payments"]).into(),
+                milestone("PAY-2", Status::Overdue, &[]).into(),
             ],
             teams: vec![Team {
                 name: "Payments".into(),

@@ -1,6 +1,8 @@
 //! Status computation (spec §2.5): pure, so the server can recompute it for
 //! any `?today=` without reading the sources again.
 
+use std::sync::Arc;
+
 use chrono::NaiveDate;
 
 use crate::hash::FastMap;
@@ -38,7 +40,7 @@ pub fn compute_statuses(roadmap: &mut Roadmap, today: NaiveDate, due_soon_days: 
 /// [`compute_statuses`] does without looking ids up again.
 #[cfg(feature = "parse")]
 pub(crate) fn set_statuses(
-    milestones: &mut [Milestone],
+    milestones: &mut [Arc<Milestone>],
     edges: &[Vec<usize>],
     today: NaiveDate,
     due_soon_days: i64,
@@ -54,7 +56,7 @@ pub(crate) fn set_statuses(
 
 /// Spreads blocked through `dependents` and sets every status.
 fn set_blocked_and_statuses(
-    milestones: &mut [Milestone],
+    milestones: &mut [Arc<Milestone>],
     dependents: &[Vec<usize>],
     today: NaiveDate,
     due_soon_days: i64,
@@ -79,16 +81,31 @@ fn set_blocked_and_statuses(
         }
     }
     for (milestone, blocked) in milestones.iter_mut().zip(blocked) {
-        milestone.status = match milestone.state {
-            State::Done => Status::Done,
-            State::Cancelled => Status::Cancelled,
-            _ if blocked => Status::Blocked,
-            _ => match milestone.target {
-                None => Status::Unscheduled,
-                Some(target) if target < today => Status::Overdue,
-                Some(target) if (target - today).num_days() <= due_soon_days => Status::DueSoon,
-                Some(_) => Status::OnTrack,
-            },
-        };
+        let status = status_of(milestone, blocked, today, due_soon_days);
+        // Only a changed milestone is copied out of a shared revision.
+        if milestone.status != status {
+            Arc::make_mut(milestone).status = status;
+        }
+    }
+}
+
+/// One milestone's status for `today`, given whether a blocked dependency
+/// reaches it.
+pub(crate) fn status_of(
+    milestone: &Milestone,
+    blocked: bool,
+    today: NaiveDate,
+    due_soon_days: i64,
+) -> Status {
+    match milestone.state {
+        State::Done => Status::Done,
+        State::Cancelled => Status::Cancelled,
+        _ if blocked => Status::Blocked,
+        _ => match milestone.target {
+            None => Status::Unscheduled,
+            Some(target) if target < today => Status::Overdue,
+            Some(target) if (target - today).num_days() <= due_soon_days => Status::DueSoon,
+            Some(_) => Status::OnTrack,
+        },
     }
 }

@@ -528,7 +528,13 @@ fn titles<'a>(milestones: impl IntoIterator<Item = &'a Milestone>) -> Vec<String
 fn matching(roadmap: &Roadmap, pairs: &[(&str, &str)]) -> Vec<String> {
     let filter = Filter::from_pairs(pairs.iter().copied())
         .unwrap_or_else(|error| panic!("bad test filter {pairs:?}: {error}"));
-    titles(roadmap.milestones.iter().filter(|m| filter.matches(m)))
+    titles(
+        roadmap
+            .milestones
+            .iter()
+            .filter(|m| filter.matches(m))
+            .map(|m| &**m),
+    )
 }
 
 /// The card's list: the entity's open milestones, most urgent first.
@@ -538,6 +544,7 @@ fn card_order<'a>(roadmap: &'a Roadmap, entity: &str) -> Vec<&'a Milestone> {
         .iter()
         .filter(|m| m.entity.as_deref() == Some(entity))
         .filter(|m| !matches!(m.status, Status::Done | Status::Cancelled))
+        .map(|m| &**m)
         .collect();
     open.sort_by(|a, b| by_urgency(a, b));
     open
@@ -557,7 +564,7 @@ async fn leadership_view_shows_every_roadmap_and_reads_filters_from_the_url() {
     };
     let site = Site::start().await;
     let roadmap = site.roadmap();
-    let all = titles(&roadmap.milestones);
+    let all = titles(roadmap.milestones.iter().map(|m| &**m));
     for title in BACKSTAGE_MVP_TITLES {
         assert!(all.iter().any(|t| t == title), "the corpus lost {title:?}");
     }
@@ -800,7 +807,7 @@ async fn an_edited_source_file_shows_in_the_open_page_without_a_reload() {
     // The server first (its own message if the watcher missed the edit), then the page.
     browser
         .wait_until("the server to re-read the edited file", async |_| {
-            let titles = titles(&site.roadmap().milestones);
+            let titles = titles(site.roadmap().milestones.iter().map(|m| &**m));
             titles
                 .iter()
                 .any(|t| t == "Wallet SDK public beta")
@@ -851,7 +858,7 @@ async fn axe_finds_no_serious_or_critical_violations() {
     };
     let site = Site::start().await;
     let roadmap = site.roadmap();
-    let all = titles(&roadmap.milestones);
+    let all = titles(roadmap.milestones.iter().map(|m| &**m));
     let first_card = card_order(&roadmap, PAYMENTS)
         .first()
         .map(|m| m.title.clone())
@@ -899,7 +906,7 @@ async fn keyboard_reaches_filters_and_sorting_enter_filters_by_status_and_back_u
     };
     let site = Site::start().await;
     let roadmap = site.roadmap();
-    let all = titles(&roadmap.milestones);
+    let all = titles(roadmap.milestones.iter().map(|m| &**m));
     let overdue = matching(&roadmap, &[("status", "overdue")]);
     browser.goto(&site.url("/")).await;
     browser.wait_for_rows("the leadership view", &all).await;

@@ -541,15 +541,15 @@ fn row_numbers_are_not_ids_but_id_columns_are() {
     let numbered = "| # | Milestone | Target |\n| --- | --- | --- |\n| 1 | Alpha | 2026-03-01 |\n| 2 | Beta | 2026-03-02 |\n";
     let ids: Vec<String> = read_one("plan.md", numbered, TODAY)
         .milestones
-        .into_iter()
-        .map(|m| m.id)
+        .iter()
+        .map(|m| m.id.clone())
         .collect();
     assert_eq!(ids, ["plan/alpha", "plan/beta"]);
     let declared = "| # | Milestone | Target |\n| --- | --- | --- |\n| W2-M1 | Alpha | 2026-03-01 |\n| W2-M2 | Beta | 2026-03-02 |\n";
     let ids: Vec<String> = read_one("plan.md", declared, TODAY)
         .milestones
-        .into_iter()
-        .map(|m| m.id)
+        .iter()
+        .map(|m| m.id.clone())
         .collect();
     assert_eq!(ids, ["W2-M1", "W2-M2"]);
     let in_title = "| Milestone | Target |\n| --- | --- |\n| T3.2 OpenLineage + Marquez | 2026-03-01 |\n| S3 bucket policy | 2026-03-01 |\n";

@@ -5,7 +5,6 @@ use std::cell::Cell;
 use std::rc::Rc;
 
 use leptos::prelude::*;
-use leptos_router::{hooks::use_query_map, params::ParamsMap};
 use milepost_shared::{
     Status,
     display::{relative_label, target_label},
@@ -14,39 +13,17 @@ use wasm_bindgen::{JsCast, closure::Closure};
 
 use super::api::Store;
 use super::common::{StatusChip, apply_theme, mark_rendered, owners_text, today_of};
+use super::router::current_pairs;
 use crate::card::{CardParams, HeightReporter, height_message, next_milestones};
 use crate::query::ViewState;
 use crate::summary::status_counts;
-
-/// The card's query keys.
-const KEYS: [&str; 7] = [
-    "entity",
-    "document",
-    "team",
-    "status",
-    "limit",
-    "theme",
-    "parentOrigin",
-];
-
-fn card_params_of(map: &ParamsMap) -> CardParams {
-    let pairs: Vec<(&str, String)> = KEYS
-        .iter()
-        .flat_map(|key| {
-            map.get_all(key)
-                .unwrap_or_default()
-                .into_iter()
-                .map(move |value| (*key, value))
-        })
-        .collect();
-    CardParams::from_pairs(pairs.iter().map(|(k, v)| (*k, v.as_str())))
-}
 
 /// The card page: reads its parameters once (the parent sets them in the
 /// iframe's URL), loads only its entity's roadmap and follows reloads.
 #[component]
 pub fn Card() -> impl IntoView {
-    let params = use_query_map().with_untracked(card_params_of);
+    let pairs = current_pairs();
+    let params = CardParams::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
     apply_theme(params.theme);
     document().set_title("Milepost roadmap card");
     if let Some(body) = document().body() {
@@ -161,11 +138,15 @@ fn CardContent(
         }
             .into_any();
     }
-    let counts: Vec<_> = status_counts(&roadmap.milestones, &params.filter)
+    let counts: Vec<_> = status_counts(roadmap.milestones.iter().map(|m| &**m), &params.filter)
         .into_iter()
         .filter(|c| c.count > 0)
         .collect();
-    let next = next_milestones(&roadmap.milestones, &params.filter, params.limit);
+    let next = next_milestones(
+        roadmap.milestones.iter().map(|m| &**m),
+        &params.filter,
+        params.limit,
+    );
     let open_total = roadmap
         .milestones
         .iter()

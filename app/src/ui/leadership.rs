@@ -3,34 +3,16 @@
 //! should carry lives in the URL.
 
 use leptos::prelude::*;
-use leptos_router::{
-    NavigateOptions,
-    hooks::{use_navigate, use_query_map},
-    params::ParamsMap,
-};
 use milepost_shared::Filter;
 
 use super::api::Store;
 use super::common::{UrlState, apply_theme, mark_rendered};
 use super::detail::DetailPanel;
 use super::panels::{DiagnosticsPanel, Filters, SummaryStrip, TeamsPanel};
+use super::router::Location;
 use super::table::MilestoneTable;
 use super::timeline::TimelineSection;
-use crate::query::{KEYS, ViewState, query_string};
-
-/// Reads the keys this app uses from the router's query map.
-pub fn view_state_of(map: &ParamsMap) -> ViewState {
-    let pairs: Vec<(&str, String)> = KEYS
-        .iter()
-        .flat_map(|key| {
-            map.get_all(key)
-                .unwrap_or_default()
-                .into_iter()
-                .map(move |value| (*key, value))
-        })
-        .collect();
-    ViewState::from_pairs(pairs.iter().map(|(k, v)| (*k, v.as_str())))
-}
+use crate::query::{ViewState, query_string};
 
 /// The leadership page.
 #[component]
@@ -39,18 +21,15 @@ pub fn Leadership() -> impl IntoView {
     store.load("/api/roadmap".to_string());
     store.follow_events("/api/roadmap".to_string());
 
-    let query = use_query_map();
-    let state = Memo::new(move |_| query.with(view_state_of));
-    let navigate = use_navigate();
+    let location = Location::follow();
+    let state = Memo::new(move |_| {
+        let pairs = location.pairs();
+        ViewState::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+    });
     let url = UrlState {
         state: state.into(),
         go: UnsyncCallback::new(move |(next, replace): (ViewState, bool)| {
-            let options = NavigateOptions {
-                replace,
-                scroll: false,
-                ..NavigateOptions::default()
-            };
-            navigate(&format!("/{}", next.to_query()), options);
+            location.go(&format!("/{}", next.to_query()), replace);
         }),
     };
     let theme = Memo::new(move |_| state.with(|s| s.theme.clone()));

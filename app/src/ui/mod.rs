@@ -1,4 +1,4 @@
-//! The Leptos components (browser only): the router, the two pages, and the
+//! The Leptos components (browser only): the page switch, the two pages, and the
 //! glue from the server's API and the URL to the logic modules.
 
 mod api;
@@ -7,14 +7,13 @@ mod common;
 mod detail;
 mod leadership;
 mod panels;
+mod router;
 mod table;
 mod timeline;
 
 use leptos::prelude::*;
-use leptos_router::{
-    components::{Route, Router, Routes},
-    path,
-};
+
+use crate::route::Page;
 
 pub use api::{Snapshot, Store};
 pub use card::{Card, CardBody, report_height};
@@ -28,16 +27,13 @@ pub fn mount() {
     mount_to_body(App);
 }
 
-/// The router: `/` is the leadership view, `/card` the Backstage card.
+/// The page for the address: `/` is the leadership view, `/card` the Backstage card.
 #[component]
 pub fn App() -> impl IntoView {
-    view! {
-        <Router>
-            <Routes fallback=|| view! { <NotFound/> }>
-                <Route path=path!("/") view=Leadership/>
-                <Route path=path!("/card") view=Card/>
-            </Routes>
-        </Router>
+    match router::current_page() {
+        Page::Portfolio => view! { <Leadership/> }.into_any(),
+        Page::Card => view! { <Card/> }.into_any(),
+        Page::NotFound => view! { <NotFound/> }.into_any(),
     }
 }
 

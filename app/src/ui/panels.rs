@@ -29,8 +29,9 @@ pub fn SummaryStrip(store: Store, url: UrlState) -> impl IntoView {
         store.snapshot.with(|s| {
             s.as_ref()
                 .map(|s| {
-                    url.state
-                        .with(|state| status_counts(&s.roadmap.milestones, &state.filter))
+                    url.state.with(|state| {
+                        status_counts(s.roadmap.milestones.iter().map(|m| &**m), &state.filter)
+                    })
                 })
                 .unwrap_or_default()
         })
@@ -242,7 +243,7 @@ pub fn TeamsPanel(store: Store, url: UrlState, visible: Visible) -> impl IntoVie
             visible.with(|v| {
                 let indices = v.as_ref().map(|(_, i)| i.as_slice()).unwrap_or_default();
                 let milestones: Vec<&Milestone> =
-                    indices.iter().map(|&i| &s.roadmap.milestones[i]).collect();
+                    indices.iter().map(|&i| &*s.roadmap.milestones[i]).collect();
                 let team = url.state.with(|state| state.filter.team.clone());
                 team_rollup(&s.roadmap, &milestones, team.as_deref())
             })
@@ -333,7 +334,7 @@ pub fn DiagnosticsPanel(store: Store, url: UrlState, visible: Visible) -> impl I
             visible.with(|v| {
                 let indices = v.as_ref().map(|(_, i)| i.as_slice()).unwrap_or_default();
                 let milestones: Vec<&Milestone> =
-                    indices.iter().map(|&i| &s.roadmap.milestones[i]).collect();
+                    indices.iter().map(|&i| &*s.roadmap.milestones[i]).collect();
                 url.state.with(|state| {
                     visible_diagnostics(&s.roadmap, &state.filter, &milestones)
                         .into_iter()

@@ -42,7 +42,7 @@ pub fn TimelineSection(store: Store, url: UrlState, visible: Visible) -> impl In
                 visible.with(|v| {
                     let (_, indices) = v.as_ref()?;
                     let milestones: Vec<&Milestone> =
-                        indices.iter().map(|&i| &s.roadmap.milestones[i]).collect();
+                        indices.iter().map(|&i| &*s.roadmap.milestones[i]).collect();
                     let layout = layout(
                         &milestones,
                         grouping,

@@ -3,6 +3,7 @@
 
 use std::borrow::Cow;
 use std::hash::{Hash, Hasher};
+use std::sync::Arc;
 
 use crate::hash::{FastHasher, FastMap, FastSet};
 
@@ -33,7 +34,7 @@ pub(crate) struct Normalised {
     /// Hash of the inputs besides the extraction: known teams, catalog claim, today.
     fingerprint: u64,
     document: Option<Document>,
-    milestones: Vec<Milestone>,
+    milestones: Vec<Arc<Milestone>>,
     /// The milestones' matching keys, in the same order.
     keys: Vec<MilestoneKeys>,
     diagnostics: Vec<Diagnostic>,
@@ -522,7 +523,7 @@ fn read_document(
                 .map(|dependency| key(&dependency.text))
                 .collect(),
         });
-        milestones.push(Milestone {
+        milestones.push(Arc::new(Milestone {
             id,
             title,
             description: raw.description.clone(),
@@ -550,14 +551,14 @@ fn read_document(
             section: raw.section.clone(),
             entity: entity.clone(),
             source_url: None,
-        });
+        }));
     }
 }
 
 /// Makes ids unique in reading order: a repeat gets `-2`, `-3`, … and a
 /// warning. Returns the matching key of each id that changed, by index.
 fn assign_ids(
-    milestones: &mut [Milestone],
+    milestones: &mut [Arc<Milestone>],
     keys: &[&MilestoneKeys],
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<(usize, String)> {
@@ -592,7 +593,7 @@ fn assign_ids(
             });
             first_seen.insert(Cow::Owned(unique.to_lowercase()), index);
             renamed.push((index, key(&unique)));
-            milestones[index].id = unique;
+            Arc::make_mut(&mut milestones[index]).id = unique;
         } else {
             first_seen.insert(Cow::Borrowed(lowered), index);
         }

@@ -1,6 +1,8 @@
 //! Dependency resolution (spec §2.4), dependents, cycles and schedule
 //! conflicts.
 
+use std::sync::Arc;
+
 use crate::hash::{FastMap, FastSet};
 
 use super::assemble::{MilestoneKeys, Words};
@@ -11,7 +13,7 @@ use crate::model::{Diagnostic, Milestone, Severity, State};
 /// one vector computed once per read; the lists are flat (no allocation per
 /// title or word).
 struct Index<'a> {
-    milestones: &'a [Milestone],
+    milestones: &'a [Arc<Milestone>],
     /// Each milestone's title key.
     title_keys: &'a [&'a str],
     /// Each milestone's keys as read (for the title word numbers).
@@ -78,7 +80,7 @@ impl<'a> WordIndex<'a> {
 
 impl<'a> Index<'a> {
     fn new(
-        milestones: &'a [Milestone],
+        milestones: &'a [Arc<Milestone>],
         id_keys: &[&'a str],
         title_keys: &'a [&'a str],
         keys: &'a [&'a MilestoneKeys],
@@ -225,7 +227,7 @@ enum Resolution {
 /// milestones whose id was made unique. Returns each milestone's resolved
 /// dependencies (indices, each once).
 pub(crate) fn resolve(
-    milestones: &mut [Milestone],
+    milestones: &mut [Arc<Milestone>],
     keys: &[&MilestoneKeys],
     renamed: &[(usize, String)],
     words: &Words,
@@ -284,7 +286,7 @@ pub(crate) fn resolve(
         }
         for (from, position, to) in resolved {
             let id = milestones[to].id.clone();
-            milestones[from].dependencies[position].milestone = Some(id);
+            Arc::make_mut(&mut milestones[from]).dependencies[position].milestone = Some(id);
             if !edges[from].contains(&to) {
                 edges[from].push(to);
             }
@@ -294,7 +296,7 @@ pub(crate) fn resolve(
         for &to in targets {
             // `edges[from]` holds each target once, so no duplicate check is needed.
             let id = milestones[from].id.clone();
-            milestones[to].dependents.push(id);
+            Arc::make_mut(&mut milestones[to]).dependents.push(id);
         }
     }
     report_self_dependencies(milestones, &edges, diagnostics);
@@ -304,7 +306,7 @@ pub(crate) fn resolve(
 }
 
 fn report_self_dependencies(
-    milestones: &[Milestone],
+    milestones: &[Arc<Milestone>],
     edges: &[Vec<usize>],
     diagnostics: &mut Vec<Diagnostic>,
 ) {
@@ -326,7 +328,7 @@ fn report_self_dependencies(
 
 /// Iterative depth-first search; each back edge is one reported cycle.
 fn report_cycles(
-    milestones: &[Milestone],
+    milestones: &[Arc<Milestone>],
     edges: &[Vec<usize>],
     diagnostics: &mut Vec<Diagnostic>,
 ) {
@@ -395,7 +397,7 @@ fn report_cycles(
 }
 
 fn report_schedule_conflicts(
-    milestones: &[Milestone],
+    milestones: &[Arc<Milestone>],
     edges: &[Vec<usize>],
     diagnostics: &mut Vec<Diagnostic>,
 ) {
