@@ -5,6 +5,7 @@
 use milepost_shared::{Filter, Milestone, Status, display::by_urgency};
 
 use crate::query::{lenient_filter, query_string, theme_name};
+use crate::sorting;
 
 /// Milestones listed when `limit` is absent or unreadable.
 pub const DEFAULT_LIMIT: usize = 5;
@@ -103,7 +104,7 @@ pub fn next_milestones<'a>(
         .into_iter()
         .filter(|m| !matches!(m.status, Status::Done | Status::Cancelled) && filter.matches(m))
         .collect();
-    open.sort_by(|a, b| by_urgency(a, b));
+    sorting::sort_by(&mut open, |a, b| by_urgency(a, b));
     open.truncate(limit);
     open
 }

@@ -2,6 +2,8 @@
 
 use milepost_shared::{Diagnostic, Filter, Milestone, Roadmap, filter::same_team};
 
+use crate::sorting;
+
 /// One option of a select: the value put in the URL and the words shown.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Choice {
@@ -24,7 +26,7 @@ pub fn team_choices(roadmap: &Roadmap) -> Vec<Choice> {
             names.push(name.trim().to_string());
         }
     }
-    names.sort_by_key(|name| name.to_lowercase());
+    sorting::sort_by_key(&mut names, |name| name.to_lowercase());
     names
         .into_iter()
         .map(|name| Choice {
@@ -41,7 +43,7 @@ pub fn entity_choices(roadmap: &Roadmap) -> Vec<Choice> {
         .iter()
         .filter_map(|m| m.entity.as_deref())
         .collect();
-    entities.sort_unstable();
+    sorting::sort_by(&mut entities, |a, b| a.cmp(b));
     entities.dedup();
     entities
         .into_iter()
@@ -66,7 +68,7 @@ pub fn document_choices(roadmap: &Roadmap) -> Vec<Choice> {
             },
         })
         .collect();
-    choices.sort_by_key(|choice| choice.label.to_lowercase());
+    sorting::sort_by_key(&mut choices, |choice| choice.label.to_lowercase());
     choices
 }
 
@@ -96,7 +98,7 @@ pub fn visible_diagnostics<'a>(
                 || visible.iter().any(|m| m.document == d.path)
         })
         .collect();
-    diagnostics.sort_by(|a, b| {
+    sorting::sort_by(&mut diagnostics, |a, b| {
         a.severity
             .cmp(&b.severity)
             .then(a.path.cmp(&b.path))

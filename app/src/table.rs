@@ -5,6 +5,8 @@ use std::cmp::Ordering;
 
 use milepost_shared::{Milestone, display::by_urgency};
 
+use crate::sorting;
+
 /// A sortable column.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum SortKey {
@@ -123,8 +125,8 @@ impl TableSort {
     }
 
     /// Sorts references in place (stable).
-    pub fn sort(self, milestones: &mut [&Milestone]) {
-        milestones.sort_by(|a, b| self.compare(a, b));
+    pub fn sort(self, milestones: &mut Vec<&Milestone>) {
+        sorting::sort_by(milestones, |a, b| self.compare(a, b));
     }
 }
 

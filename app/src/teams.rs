@@ -5,6 +5,8 @@ use std::collections::HashSet;
 
 use milepost_shared::{Milestone, Roadmap, Status, filter::same_team};
 
+use crate::sorting;
+
 /// One team's roll-up.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TeamSummary {
@@ -61,7 +63,7 @@ pub fn team_rollup(
         })
         .filter(|summary| summary.total > 0 || team_filter.is_some())
         .collect();
-    summaries.sort_by(|a, b| {
+    sorting::sort_by(&mut summaries, |a, b| {
         b.at_risk()
             .cmp(&a.at_risk())
             .then(b.due_soon.cmp(&a.due_soon))

@@ -5,6 +5,8 @@
 use chrono::{Datelike, NaiveDate};
 use milepost_shared::{Marker, Milestone, display::month_abbrev};
 
+use crate::sorting;
+
 /// Height of every row (group headings and milestones), in pixels. The
 /// label column and the chart share it so they line up.
 pub const ROW_HEIGHT: f64 = 32.0;
@@ -236,11 +238,13 @@ pub fn layout(
             None => groups.push((label, vec![i])),
         }
     }
-    groups.sort_by_key(|(label, _)| (label == UNOWNED, label.to_lowercase()));
+    sorting::sort_by_key(&mut groups, |(label, _)| {
+        (label == UNOWNED, label.to_lowercase())
+    });
     let mut rows = Vec::new();
     let mut y = 0.0;
     for (label, mut members) in groups {
-        members.sort_by_key(|&i| {
+        sorting::sort_by_key(&mut members, |&i| {
             (
                 milestones[i].start.or(milestones[i].target),
                 milestones[i].target,

@@ -12,6 +12,7 @@ use super::api::Store;
 use super::common::{StatusChip, UrlState, owners_text, today_of};
 use super::panels::Visible;
 use crate::facets::document_title;
+use crate::sorting::order;
 use crate::table::SortKey;
 
 /// Rows rendered before "Show more": a couple of screenfuls. Every search
@@ -32,13 +33,13 @@ pub fn MilestoneTable(store: Store, url: UrlState, visible: Visible) -> impl Int
                 let Some((generation, indices)) = v.as_ref() else {
                     return Vec::new();
                 };
-                let mut ordered: Vec<usize> = indices.clone();
                 let milestones = &s.roadmap.milestones;
-                ordered.sort_by(|&a, &b| sort.compare(&milestones[a], &milestones[b]));
-                ordered
-                    .into_iter()
-                    .map(|i| (*generation, i))
-                    .collect::<Vec<_>>()
+                order(indices.len(), &|a, b| {
+                    sort.compare(&milestones[indices[a]], &milestones[indices[b]])
+                })
+                .into_iter()
+                .map(|i| (*generation, indices[i]))
+                .collect::<Vec<_>>()
             })
         })
     });
