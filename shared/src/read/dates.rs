@@ -1,5 +1,7 @@
 //! Dates with a precision (spec §2.2): every written form of a target or start.
 
+use std::borrow::Cow;
+
 use chrono::{Datelike, Days, NaiveDate};
 
 use crate::model::Precision;
@@ -71,40 +73,50 @@ pub(crate) fn read_date(text: &str, base: DateBase) -> DateRead {
 /// `trailing`: whether a full date may be followed by more (a time, a range).
 fn read_date_with(text: &str, base: DateBase, trailing: bool) -> DateRead {
     let cleaned = clean(text);
-    let lower = cleaned.to_lowercase();
-    if PLACEHOLDERS.contains(&lower.as_str()) || (lower.starts_with('[') && lower.ends_with(']')) {
-        return if lower.is_empty() || PLACEHOLDERS.contains(&lower.as_str()) {
+    // Most dates are ASCII and many have no capital: no copy for those.
+    let lower: Cow<'_, str> = if !cleaned.is_ascii() {
+        Cow::Owned(cleaned.to_lowercase())
+    } else if cleaned.bytes().any(|byte| byte.is_ascii_uppercase()) {
+        Cow::Owned(cleaned.to_ascii_lowercase())
+    } else {
+        cleaned
+    };
+    let lower = lower.as_ref();
+    if PLACEHOLDERS.contains(&lower) || (lower.starts_with('[') && lower.ends_with(']')) {
+        return if lower.is_empty() || PLACEHOLDERS.contains(&lower) {
             DateRead::Placeholder
         } else {
             DateRead::NotADate
         };
     }
     if base.horizon
-        && let Some(days) = horizon_days(&lower)
+        && let Some(days) = horizon_days(lower)
     {
         return match base.anchor.checked_add_days(Days::new(days)) {
             Some(date) => DateRead::Date(date, Precision::Day),
             None => DateRead::Impossible,
         };
     }
-    let tokens = tokenize(&lower);
-    if !trailing && tokens.len() > 3 {
+    let tokens = tokenize(lower);
+    if !trailing && tokens.len > 3 {
         return DateRead::NotADate;
     }
-    match_tokens(&tokens, base.anchor)
+    match_tokens(tokens.as_slice(), base.anchor)
 }
 
 /// Finds a date at the start of `text` (for inline fields such as
 /// `due 2025-11-29 for the pilot`): returns it and the bytes it used.
 pub(crate) fn read_date_prefix(text: &str, anchor: NaiveDate) -> Option<(DateRead, usize)> {
     // Candidate ends: after each of the first four whitespace-separated words.
-    let mut ends = Vec::with_capacity(4);
+    let mut ends = [0usize; 4];
+    let mut count = 0;
     let mut in_word = false;
     for (index, ch) in text.char_indices() {
         if ch.is_whitespace() {
             if in_word {
-                ends.push(index);
-                if ends.len() == 4 {
+                ends[count] = index;
+                count += 1;
+                if count == 4 {
                     break;
                 }
             }
@@ -113,14 +125,15 @@ pub(crate) fn read_date_prefix(text: &str, anchor: NaiveDate) -> Option<(DateRea
             in_word = true;
         }
     }
-    if in_word && ends.len() < 4 {
-        ends.push(text.len());
+    if in_word && count < 4 {
+        ends[count] = text.len();
+        count += 1;
     }
     let base = DateBase {
         anchor,
         horizon: false,
     };
-    for &end in ends.iter().rev() {
+    for &end in ends[..count].iter().rev() {
         let candidate = text[..end].trim_end_matches([',', '.', ';', ')', ':']);
         let found = read_date_with(candidate, base, false);
         if matches!(found, DateRead::Date(..) | DateRead::Impossible) {
@@ -130,16 +143,22 @@ pub(crate) fn read_date_prefix(text: &str, anchor: NaiveDate) -> Option<(DateRea
     None
 }
 
-fn clean(text: &str) -> String {
-    let mut out: String = text
-        .chars()
-        .filter(|c| !matches!(c, '*' | '`' | '_' | '~'))
-        .collect();
-    out = out
-        .trim()
-        .trim_end_matches(['.', ',', ';', ':'])
-        .trim()
-        .to_string();
+/// Markup, surrounding space, trailing punctuation and a leading `by`/`due`/…
+/// dropped; a slice of `text` unless markup had to be taken out.
+fn clean(text: &str) -> Cow<'_, str> {
+    if text.contains(['*', '`', '_', '~']) {
+        let filtered: String = text
+            .chars()
+            .filter(|c| !matches!(c, '*' | '`' | '_' | '~'))
+            .collect();
+        Cow::Owned(clean_slice(&filtered).to_string())
+    } else {
+        Cow::Borrowed(clean_slice(text))
+    }
+}
+
+fn clean_slice(text: &str) -> &str {
+    let mut out = text.trim().trim_end_matches(['.', ',', ';', ':']).trim();
     for prefix in [
         "by ", "due ", "target ", "approx. ", "approx ", "ca. ", "end of ", "eo ",
     ] {
@@ -148,7 +167,7 @@ fn clean(text: &str) -> String {
                 .get(..prefix.len())
                 .is_some_and(|head| head.eq_ignore_ascii_case(prefix))
         {
-            out = out[prefix.len()..].trim().to_string();
+            out = out[prefix.len()..].trim();
         }
     }
     out
@@ -169,7 +188,7 @@ fn horizon_days(lower: &str) -> Option<u64> {
     digits[..number_end].parse().ok()
 }
 
-#[derive(Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 enum Token {
     Number(u32, usize),
     Month(u32),
@@ -180,10 +199,17 @@ enum Token {
 /// Splits into numbers, month names, `Q1`/`H2`; separators (`-`, `/`, `.`,
 /// `,`, spaces) vanish. A time of day or range after a full date is ignored by
 /// the matcher, which only looks at the leading tokens.
-fn tokenize(lower: &str) -> Vec<Token> {
-    let mut tokens = Vec::new();
+fn tokenize(lower: &str) -> Tokens {
+    let mut tokens = Tokens {
+        items: [Token::Number(0, 0); Tokens::KEPT],
+        len: 0,
+    };
     let mut chars = lower.char_indices().peekable();
-    while let Some((start, ch)) = chars.next() {
+    // The matcher tells texts apart by their first three tokens and whether
+    // there are more than three: the fourth one settles that.
+    while tokens.len < Tokens::KEPT
+        && let Some((start, ch)) = chars.next()
+    {
         if ch.is_ascii_digit() {
             let mut end = start + 1;
             while let Some(&(index, next)) = chars.peek() {
@@ -230,6 +256,27 @@ fn tokenize(lower: &str) -> Vec<Token> {
         }
     }
     tokens
+}
+
+/// The leading tokens of a date text, without a heap allocation.
+struct Tokens {
+    items: [Token; Tokens::KEPT],
+    len: usize,
+}
+
+impl Tokens {
+    const KEPT: usize = 4;
+
+    fn push(&mut self, token: Token) {
+        if let Some(slot) = self.items.get_mut(self.len) {
+            *slot = token;
+            self.len += 1;
+        }
+    }
+
+    fn as_slice(&self) -> &[Token] {
+        &self.items[..self.len]
+    }
 }
 
 fn word_token(word: &str) -> Option<Token> {

@@ -92,6 +92,7 @@ pub(crate) fn header_words(text: &str) -> String {
             ')' | ']' => depth = depth.saturating_sub(1),
             _ if depth > 0 => {}
             '#' => out.push('#'),
+            c if c.is_ascii_alphanumeric() => out.push(c.to_ascii_lowercase()),
             c if c.is_alphanumeric() => out.extend(c.to_lowercase()),
             '\'' | '’' => {}
             _ => {
@@ -101,7 +102,15 @@ pub(crate) fn header_words(text: &str) -> String {
             }
         }
     }
-    out.trim().to_string()
+    // Only spaces can sit at either end (every other character pushed is
+    // alphanumeric or `#`), at most one each.
+    if out.ends_with(' ') {
+        out.pop();
+    }
+    if out.starts_with(' ') {
+        out.remove(0);
+    }
+    out
 }
 
 /// The field a header names, and whether it is a `horizon` (days) column.
@@ -114,16 +123,23 @@ pub(crate) fn header_field(header: &str) -> Option<(Field, bool)> {
     if let Some(&(word, field)) = SYNONYMS.iter().find(|(word, _)| *word == words) {
         return Some((field, word == "horizon"));
     }
-    let list: Vec<&str> = words.split(' ').collect();
-    for start in 0..list.len() {
+    // Each word of `words` (single spaces between), from the left: the first
+    // synonym that the words from there spell out, whole words only.
+    let mut start = 0;
+    loop {
+        let rest = &words[start..];
         for &(word, field) in SYNONYMS {
-            let count = word.split(' ').count();
-            if start + count <= list.len() && list[start..start + count].join(" ") == word {
+            if rest.starts_with(word)
+                && rest
+                    .as_bytes()
+                    .get(word.len())
+                    .is_none_or(|&next| next == b' ')
+            {
                 return Some((field, word == "horizon"));
             }
         }
+        start += rest.find(' ')? + 1;
     }
-    None
 }
 
 /// The fields found inline in a task item's text.
@@ -181,6 +197,9 @@ pub(crate) fn inline_fields(text: &str, anchor: NaiveDate, fields: &mut InlineFi
     let lower = text.to_ascii_lowercase();
     let bytes = lower.as_bytes();
     let closes = matching_parens(bytes);
+    // The first ASCII digit at or after `index` (a state word counts as a
+    // field only with a date close behind it); moved forward as `index` passes it.
+    let mut next_digit = 0;
     let mut index = 0;
     while index < bytes.len() {
         if bytes[index] == b'(' {
@@ -196,10 +215,16 @@ pub(crate) fn inline_fields(text: &str, anchor: NaiveDate, fields: &mut InlineFi
             continue;
         }
         let at_word_start = index == 0 || !bytes[index - 1].is_ascii_alphanumeric();
+        // Every keyword starts with one of these letters.
         if at_word_start
-            && let Some(&(keyword, key)) = INLINE_KEYS
-                .iter()
-                .find(|(keyword, _)| lower[index..].starts_with(keyword))
+            && matches!(
+                bytes[index],
+                b'o' | b't' | b'd' | b'e' | b'b' | b's' | b'r' | b'a'
+            )
+            && let Some(&(keyword, key)) = INLINE_KEYS.iter().find(|(keyword, _)| {
+                keyword.as_bytes()[0] == bytes[index]
+                    && bytes[index..].starts_with(keyword.as_bytes())
+            })
         {
             let value_start = index + keyword.len();
             if let Some(value_end) = field_value(text, value_start, key, anchor, fields) {
@@ -215,9 +240,15 @@ pub(crate) fn inline_fields(text: &str, anchor: NaiveDate, fields: &mut InlineFi
             }
         }
         // `completed 2025-11-01`, `cancelled 2026-01-05`: a state word with a date.
+        if at_word_start && bytes[index].is_ascii_alphabetic() && next_digit <= index {
+            next_digit = bytes[index..]
+                .iter()
+                .position(u8::is_ascii_digit)
+                .map_or(bytes.len(), |offset| index + offset);
+        }
         if at_word_start
             && bytes[index].is_ascii_alphabetic()
-            && bytes[index..].iter().take(24).any(u8::is_ascii_digit)
+            && next_digit < index + 24
             && let Some((state, len)) = leading_state_word(&text[index..])
         {
             let after = &text[index + len..];
@@ -275,15 +306,18 @@ fn parenthesised(
         if part.is_empty() {
             continue;
         }
-        let lower = part.to_ascii_lowercase();
         let keyed = INLINE_KEYS.iter().find(|(keyword, _)| {
-            lower.starts_with(keyword.trim_end()) && {
-                let rest = &lower[keyword.trim_end().len()..];
-                rest.is_empty() || rest.starts_with([' ', ':'])
-            }
+            let keyword = keyword.strip_suffix(' ').unwrap_or(keyword).as_bytes();
+            part.as_bytes()
+                .get(..keyword.len())
+                .is_some_and(|head| head.eq_ignore_ascii_case(keyword))
+                && part
+                    .as_bytes()
+                    .get(keyword.len())
+                    .is_none_or(|next| matches!(next, b' ' | b':'))
         });
         if let Some(&(keyword, key)) = keyed {
-            let value = part[keyword.trim_end().len()..]
+            let value = part[keyword.strip_suffix(' ').unwrap_or(keyword).len()..]
                 .trim_start_matches([':', ' '])
                 .trim();
             if store(key, value, anchor, fields) {

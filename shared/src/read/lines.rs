@@ -1,30 +1,64 @@
-//! Byte offset to 1-based line number, from a table of line starts built once.
+//! Byte offset to 1-based line number, counted forward from the last answer.
 
-/// The start offset of every line of one document.
-#[derive(Clone, Debug, Default)]
-pub(crate) struct LineIndex {
-    starts: Vec<usize>,
+use std::cell::Cell;
+
+/// Line numbers of one document. The reader asks in document order, so
+/// each question counts only the newlines since the previous one (a
+/// counting loop the compiler vectorises); an earlier offset counts again
+/// from the start.
+#[derive(Clone, Debug)]
+pub(crate) struct LineIndex<'a> {
+    bytes: &'a [u8],
+    /// The last offset asked for and its line.
+    cursor: Cell<(usize, u32)>,
 }
 
-impl LineIndex {
-    /// Builds the table in one pass over the bytes.
-    pub(crate) fn new(text: &str) -> Self {
-        let mut starts = Vec::with_capacity(text.len() / 40 + 1);
-        starts.push(0);
-        starts.extend(memchr_newlines(text.as_bytes()).map(|index| index + 1));
-        LineIndex { starts }
+impl<'a> LineIndex<'a> {
+    /// An index over `text`; nothing is scanned yet.
+    pub(crate) fn new(text: &'a str) -> Self {
+        LineIndex {
+            bytes: text.as_bytes(),
+            cursor: Cell::new((0, 1)),
+        }
     }
 
-    /// The 1-based line holding byte `offset`.
+    /// The 1-based line holding byte `offset` (the last line past the end).
     pub(crate) fn line(&self, offset: usize) -> u32 {
-        let index = self.starts.partition_point(|&start| start <= offset);
-        u32::try_from(index.max(1)).unwrap_or(u32::MAX)
+        let offset = offset.min(self.bytes.len());
+        let (mut from, mut line) = self.cursor.get();
+        if offset < from {
+            (from, line) = (0, 1);
+        }
+        let newlines = self.bytes[from..offset]
+            .iter()
+            .filter(|&&byte| byte == b'\n')
+            .count();
+        line = line.saturating_add(u32::try_from(newlines).unwrap_or(u32::MAX));
+        self.cursor.set((offset, line));
+        line
     }
 }
 
-fn memchr_newlines(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
-    bytes
-        .iter()
-        .enumerate()
-        .filter_map(|(index, &byte)| (byte == b'\n').then_some(index))
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Forward, backward and past-the-end questions give the line the
+    /// offset sits on.
+    #[test]
+    fn lines_in_any_order() {
+        let text = "one\ntwo\n\nfour";
+        let lines = LineIndex::new(text);
+        let expected = |offset: usize| {
+            1 + text.as_bytes()[..offset.min(text.len())]
+                .iter()
+                .filter(|&&byte| byte == b'\n')
+                .count() as u32
+        };
+        for offset in [0, 2, 3, 4, 9, 13, 7, 1, 8, 10, 100, 0] {
+            assert_eq!(lines.line(offset), expected(offset), "offset {offset}");
+        }
+        assert_eq!(lines.line(4), 2);
+        assert_eq!(lines.line(100), 4);
+    }
 }

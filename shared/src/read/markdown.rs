@@ -1,6 +1,7 @@
 //! Markdown extraction (spec §1): one pass over pulldown-cmark's offset
 //! iterator; tables and list items are then read from their source text.
 
+use std::borrow::Cow;
 use std::ops::Range;
 
 use chrono::NaiveDate;
@@ -11,7 +12,7 @@ use super::lines::LineIndex;
 use super::raw::{Extraction, Located, RawMilestone, RawTeam};
 use super::render::{description_html, markdown_options};
 use super::states::leading_emoji_state;
-use super::text::{readable_title, split_leading_id, split_list, strip_markup};
+use super::text::{find_str, readable_title, split_leading_id, split_list, strip_markup};
 use super::yaml;
 use crate::model::{Progress, Severity, State};
 
@@ -61,7 +62,7 @@ struct ListBuffer {
 
 struct Context<'a> {
     text: &'a str,
-    lines: LineIndex,
+    lines: LineIndex<'a>,
     sections: Vec<Section>,
     extraction: &'a mut Extraction,
 }
@@ -222,6 +223,16 @@ pub(crate) fn extract_markdown(text: &str, extraction: &mut Extraction) {
     }
 }
 
+/// Whether `words` (as `header_words` gives them) holds any of `phrases`
+/// at word boundaries: `has_phrase` for each, the one-word phrases checked
+/// in a single pass over the words.
+fn has_any_phrase(words: &str, phrases: &[&str]) -> bool {
+    words.split(' ').any(|word| phrases.contains(&word))
+        || phrases
+            .iter()
+            .any(|phrase| phrase.contains(' ') && super::states::find_word(words, phrase).is_some())
+}
+
 fn heading_level(level: HeadingLevel) -> u8 {
     match level {
         HeadingLevel::H1 => 1,
@@ -253,7 +264,7 @@ const OWNERSHIP_WORDS: &[&str] = &[
     "who owns",
 ];
 
-impl Context<'_> {
+impl<'a> Context<'a> {
     fn current_section(&self) -> Option<String> {
         self.sections.last().map(|section| section.title.clone())
     }
@@ -268,10 +279,7 @@ impl Context<'_> {
         }
         let parent = self.current_section();
         let words = super::fields::header_words(title);
-        let has = |list: &[&str]| {
-            list.iter()
-                .any(|word| super::states::has_phrase(&words, word))
-        };
+        let has = |list: &[&str]| has_any_phrase(&words, list);
         let inherited_criteria = self.sections.last().is_some_and(|section| section.criteria);
         let inherited_ownership = self
             .sections
@@ -383,10 +391,12 @@ impl Context<'_> {
     }
 
     /// The item's own text (before any nested list), without its bullet and
-    /// task box, as one line and as written.
-    fn own_text(&self, start: usize, end: usize) -> (String, String) {
-        let end = end.min(self.text.len()).max(start);
-        let raw = self.text.get(start..end).unwrap_or_default();
+    /// task box, as one line and as written. A one-line item (most of them)
+    /// is borrowed from the document.
+    fn own_text(&self, start: usize, end: usize) -> (Cow<'a, str>, Cow<'a, str>) {
+        let text: &'a str = self.text;
+        let end = end.min(text.len()).max(start);
+        let raw = text.get(start..end).unwrap_or_default();
         let mut body = raw.trim_start();
         body = body
             .strip_prefix(['-', '*', '+'])
@@ -406,6 +416,12 @@ impl Context<'_> {
                 break;
             }
         }
+        // Trailing blank lines and spaces change nothing below.
+        let body = body.trim_end();
+        if !body.contains('\n') {
+            let only = body.trim();
+            return (Cow::Borrowed(only), Cow::Borrowed(only));
+        }
         // One line per paragraph (a blank line ends one), so a derived title
         // stops at the end of the first paragraph.
         let mut line = String::with_capacity(body.len());
@@ -424,7 +440,7 @@ impl Context<'_> {
             line.push_str(part);
             written.push_str(part);
         }
-        (line, written)
+        (Cow::Owned(line), Cow::Owned(written))
     }
 
     fn task_item(&mut self, item: &ItemBuffer, checked: bool) {
@@ -467,14 +483,13 @@ impl Context<'_> {
         let lead = split_lead(&own_line);
         let mut description = match &lead {
             Some(lead) => {
-                let rest_written = own_written
-                    .find(&own_line[lead.rest..])
+                let rest_written = find_str(&own_written, &own_line[lead.rest..])
                     .map_or(own_line[lead.rest..].to_string(), |i| {
                         own_written[i..].to_string()
                     });
                 strip_separator(&rest_written).to_string()
             }
-            None => own_written.clone(),
+            None => own_written.to_string(),
         };
         for bullet in bullets {
             if !description.is_empty() {
@@ -605,7 +620,7 @@ impl Context<'_> {
             let (own_line, own_written) =
                 self.own_text(item.start, item.own_end.unwrap_or(item.end));
             let Some((name, value)) = field_line(&own_line) else {
-                other_lines.push(own_written);
+                other_lines.push(own_written.into_owned());
                 continue;
             };
             let at = Located {
@@ -623,11 +638,11 @@ impl Context<'_> {
                 Some(Field::Description) => description.push(value.to_string()),
                 Some(Field::Id) => milestone.id = Some(strip_markup(value)),
                 Some(Field::Title) => {
-                    other_lines.push(own_written);
+                    other_lines.push(own_written.into_owned());
                     continue;
                 }
                 None => {
-                    other_lines.push(own_written);
+                    other_lines.push(own_written.into_owned());
                     continue;
                 }
             }
@@ -704,7 +719,7 @@ impl Context<'_> {
                 ),
             );
         }
-        let body: Vec<(u32, Vec<String>)> = rows[2..]
+        let body: Vec<(u32, Vec<Cow<'_, str>>)> = rows[2..]
             .iter()
             .map(|(start, row)| (self.lines.line(*start), split_cells(row)))
             .collect();
@@ -780,7 +795,10 @@ impl Context<'_> {
             if !owners.is_empty() {
                 let plain = strip_markup(owners);
                 if !plain.contains([',', ';', '+', '/', '&'])
-                    && !plain.to_ascii_lowercase().contains(" and ")
+                    && !plain
+                        .as_bytes()
+                        .windows(5)
+                        .any(|window| window.eq_ignore_ascii_case(b" and "))
                     && !matches!(plain.as_str(), "-" | "—" | "–" | "?")
                 {
                     self.extraction.named_teams.push(plain.clone());
@@ -852,7 +870,7 @@ struct Columns {
 
 impl Columns {
     /// `None` unless the header makes a roadmap table (spec §1.1).
-    fn from_header(header: &[String]) -> Option<Columns> {
+    fn from_header(header: &[Cow<'_, str>]) -> Option<Columns> {
         let mut title = None;
         let mut columns = Columns {
             title: 0,
@@ -898,10 +916,10 @@ impl Columns {
         // person, a version or a score; without a target or state column they
         // are not roadmaps even when they have a name and an owner column.
         let reference_table = unassigned.iter().any(|&index| {
-            let words = super::fields::header_words(&header[index]);
-            REFERENCE_WORDS
-                .iter()
-                .any(|word| super::states::has_phrase(&words, word))
+            has_any_phrase(
+                &super::fields::header_words(&header[index]),
+                REFERENCE_WORDS,
+            )
         });
         if reference_table && columns.target.is_none() && columns.state.is_none() {
             return None;
@@ -916,56 +934,74 @@ impl Columns {
 }
 
 /// Splits a table row on unescaped pipes. A pipe inside a code span does
-/// not split, and `\|` is a literal pipe.
-fn split_cells(row: &str) -> Vec<String> {
+/// not split, and `\|` is a literal pipe. Cells are trimmed slices of the row,
+/// copied only when a `\|` had to be unescaped.
+fn split_cells(row: &str) -> Vec<Cow<'_, str>> {
     let row = row.trim();
     let row = row.strip_prefix('|').unwrap_or(row);
+    let bytes = row.as_bytes();
     let mut cells = Vec::new();
-    let mut current = String::new();
-    let mut rest = row;
+    // The current cell: the text copied so far (only after a `\|`) and where
+    // the part not yet copied starts.
+    let mut copied: Option<String> = None;
+    let mut from = 0;
     // Backtick run lengths with no closing run later on the row: looking
     // again could only fail again (and would make long rows quadratic).
     let mut unclosed: Vec<usize> = Vec::new();
-    while let Some(ch) = rest.chars().next() {
-        match ch {
-            '\\' if rest[1..].starts_with('|') => {
-                current.push('|');
-                rest = &rest[2..];
+    let mut index = 0;
+    // Only ASCII bytes are looked at, so every index a slice starts or ends
+    // at is a character boundary.
+    while index < bytes.len() {
+        match bytes[index] {
+            b'\\' if bytes.get(index + 1) == Some(&b'|') => {
+                let cell = copied.get_or_insert_with(String::new);
+                cell.push_str(&row[from..index]);
+                cell.push('|');
+                index += 2;
+                from = index;
             }
-            '`' => {
-                let ticks = rest.len() - rest.trim_start_matches('`').len();
-                let fence = &rest[..ticks];
+            b'`' => {
+                let ticks = bytes[index..].iter().take_while(|&&b| b == b'`').count();
+                let fence = &row[index..index + ticks];
                 let close = if unclosed.contains(&ticks) {
                     None
                 } else {
-                    rest[ticks..].find(fence)
+                    row[index + ticks..].find(fence)
                 };
-                if close.is_none() && !unclosed.contains(&ticks) {
-                    unclosed.push(ticks);
-                }
-                if let Some(close) = close {
-                    let end = ticks + close + ticks;
-                    current.push_str(&rest[..end]);
-                    rest = &rest[end..];
-                } else {
-                    current.push_str(fence);
-                    rest = &rest[ticks..];
+                match close {
+                    Some(close) => index += ticks + close + ticks,
+                    None => {
+                        if !unclosed.contains(&ticks) {
+                            unclosed.push(ticks);
+                        }
+                        index += ticks;
+                    }
                 }
             }
-            '|' => {
-                cells.push(std::mem::take(&mut current).trim().to_string());
-                rest = &rest[1..];
+            b'|' => {
+                cells.push(finish_cell(row, from, index, copied.take()));
+                index += 1;
+                from = index;
             }
-            _ => {
-                current.push(ch);
-                rest = &rest[ch.len_utf8()..];
-            }
+            _ => index += 1,
         }
     }
-    if !current.trim().is_empty() {
-        cells.push(current.trim().to_string());
+    let last = finish_cell(row, from, bytes.len(), copied.take());
+    if !last.is_empty() {
+        cells.push(last);
     }
     cells
+}
+
+/// One cell of `split_cells`: `row[from..end]` after what was `copied`, trimmed.
+fn finish_cell<'r>(row: &'r str, from: usize, end: usize, copied: Option<String>) -> Cow<'r, str> {
+    match copied {
+        None => Cow::Borrowed(row[from..end].trim()),
+        Some(mut cell) => {
+            cell.push_str(&row[from..end]);
+            Cow::Owned(cell.trim().to_string())
+        }
+    }
 }
 
 struct Lead {
@@ -996,7 +1032,7 @@ fn split_lead_raw(line: &str) -> Option<Lead> {
     } else {
         return None;
     };
-    let close = rest[2..].find(marker)? + 2;
+    let close = find_str(&rest[2..], marker)? + 2;
     let mut text = rest[2..close].trim().to_string();
     let mut after = offset + close + 2;
     if outer_struck && line[after..].starts_with("~~") {
@@ -1049,12 +1085,22 @@ fn without_spans(text: &str, spans: &[Range<usize>], from: usize) -> String {
 fn derive_title(text: &str) -> String {
     let first_paragraph = text.split('\n').next().unwrap_or_default();
     let plain = strip_markup(first_paragraph);
-    let mut end = plain.len();
-    for pattern in [". ", "! ", "? ", " — ", " – ", " - ", ": "] {
-        if let Some(index) = plain.find(pattern) {
-            end = end.min(index);
-        }
-    }
+    // The first of `. ` `! ` `? ` ` — ` ` – ` ` - ` `: `, in one pass.
+    let bytes = plain.as_bytes();
+    let end = (0..bytes.len())
+        .find(|&index| {
+            let rest = &bytes[index + 1..];
+            match bytes[index] {
+                b'.' | b'!' | b'?' | b':' => rest.first() == Some(&b' '),
+                b' ' => {
+                    rest.starts_with("— ".as_bytes())
+                        || rest.starts_with("– ".as_bytes())
+                        || rest.starts_with(b"- ")
+                }
+                _ => false,
+            }
+        })
+        .unwrap_or(bytes.len());
     let title = plain[..end]
         .trim()
         .trim_end_matches(['.', ',', ';', ':', '!', '?'])
@@ -1066,7 +1112,7 @@ fn derive_title(text: &str) -> String {
 fn field_line(line: &str) -> Option<(String, &str)> {
     let line = line.trim();
     if let Some(rest) = line.strip_prefix("**") {
-        let close = rest.find("**")?;
+        let close = find_str(rest, "**")?;
         let name = &rest[..close];
         let after = &rest[close + 2..];
         if let Some(name) = name.strip_suffix(':') {
@@ -1085,23 +1131,24 @@ fn field_line(line: &str) -> Option<(String, &str)> {
 /// Splits a dependencies text (spec §2.4) and keeps each part with its line.
 fn push_dependencies(out: &mut Vec<Located>, text: &str, line: u32) {
     for part in split_list(text, false) {
-        let cleaned = strip_markup(&part);
-        let cleaned = cleaned
+        let stripped = strip_markup(part);
+        let cleaned = stripped
             .trim()
             .trim_end_matches(['.', ',', ';', ':', '!', '?'])
-            .trim()
-            .to_string();
-        let lower = cleaned.to_ascii_lowercase();
+            .trim();
         if cleaned.is_empty()
-            || matches!(
-                lower.as_str(),
-                "none" | "-" | "—" | "–" | "n/a" | "na" | "nothing" | "tbd"
-            )
+            || ["none", "-", "—", "–", "n/a", "na", "nothing", "tbd"]
+                .iter()
+                .any(|word| word.eq_ignore_ascii_case(cleaned))
         {
             continue;
         }
         out.push(Located {
-            text: cleaned,
+            text: if cleaned.len() == stripped.len() {
+                stripped
+            } else {
+                cleaned.to_string()
+            },
             line,
         });
     }

@@ -51,6 +51,9 @@ const NO_OWNER: &[&str] = &[
 
 /// Drops parenthesised notes (`QA (primary)` is `QA`) and markup.
 fn strip_roles(text: &str) -> String {
+    if !text.contains(['(', ')']) {
+        return strip_markup(text.trim());
+    }
     let mut out = String::with_capacity(text.len());
     let mut depth = 0usize;
     for ch in text.chars() {
@@ -69,20 +72,21 @@ fn strip_roles(text: &str) -> String {
 pub(crate) fn split_owners(text: &str, known: &KnownTeams) -> Vec<String> {
     let mut owners = Vec::new();
     let whole = strip_roles(text);
-    if NO_OWNER.contains(&whole.to_ascii_lowercase().as_str()) {
+    if is_no_owner(&whole) {
         return Vec::new();
     }
-    if known.contains(&whole) {
+    // One name with nothing to split on reads as itself, known or not.
+    if !has_separator(text) || known.contains(&whole) {
         return vec![whole];
     }
     for part in split_list(text, false) {
-        let slash_parts: Vec<String> = if part.contains(':') {
+        let slash_parts: Vec<&str> = if part.contains(':') {
             vec![part]
         } else {
-            part.split('/').map(str::to_string).collect()
+            part.split('/').collect()
         };
         for part in slash_parts {
-            let part = strip_roles(&part);
+            let part = strip_roles(part);
             if part.contains('&') && !known.contains(&part) {
                 owners.extend(part.split('&').map(|p| p.trim().to_string()));
             } else {
@@ -90,10 +94,25 @@ pub(crate) fn split_owners(text: &str, known: &KnownTeams) -> Vec<String> {
             }
         }
     }
-    owners.retain(|owner| !NO_OWNER.contains(&owner.to_ascii_lowercase().as_str()));
+    owners.retain(|owner| !is_no_owner(owner));
     let mut seen = FastSet::default();
     owners.retain(|owner| seen.insert(key(owner)));
     owners
+}
+
+/// A text that says nobody owns it (`TBD`, `-`, `none`, …).
+fn is_no_owner(text: &str) -> bool {
+    NO_OWNER.iter().any(|word| word.eq_ignore_ascii_case(text))
+}
+
+/// Whether `split_owners` could split `text` at all: a `,` `;` `+` `/` `&`,
+/// a line break or an ` and `.
+fn has_separator(text: &str) -> bool {
+    text.contains([',', ';', '+', '/', '&', '\n'])
+        || text
+            .as_bytes()
+            .windows(5)
+            .any(|window| window.eq_ignore_ascii_case(b" and "))
 }
 
 /// Whether every part of a bold lead names a known team (`**QA & Platform**`).

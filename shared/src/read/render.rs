@@ -22,9 +22,8 @@ pub(crate) fn description_html(markdown: &str) -> String {
     if markdown.trim().is_empty() {
         return String::new();
     }
-    if is_plain_paragraph(markdown) {
-        // What pulldown-cmark renders for one line of text without markup.
-        return format!("<p>{}</p>\n", markdown.trim());
+    if let Some(html) = plain_html(markdown) {
+        return html;
     }
     let options = markdown_options() - Options::ENABLE_YAML_STYLE_METADATA_BLOCKS;
     let mut out = String::with_capacity(markdown.len() + markdown.len() / 4 + 16);
@@ -34,6 +33,57 @@ pub(crate) fn description_html(markdown: &str) -> String {
     } else {
         out
     }
+}
+
+/// The HTML of a description made of plain lines (see `is_plain_paragraph`):
+/// one paragraph, then `- ` bullets (a task item's text and its notes), as
+/// pulldown-cmark renders them; `None` for anything else.
+fn plain_html(markdown: &str) -> Option<String> {
+    let markdown = markdown.trim();
+    let mut lines = markdown.split('\n');
+    let first = lines.next()?;
+    let mut html = String::with_capacity(markdown.len() + 32);
+    let mut bullets = false;
+    match first.strip_prefix("- ") {
+        Some(bullet) => {
+            push_bullet(&mut html, &mut bullets, bullet)?;
+        }
+        None => {
+            if !is_plain_paragraph(first) {
+                return None;
+            }
+            html.push_str("<p>");
+            html.push_str(first.trim());
+            html.push_str("</p>\n");
+        }
+    }
+    for line in lines {
+        push_bullet(&mut html, &mut bullets, line.strip_prefix("- ")?)?;
+    }
+    if bullets {
+        html.push_str("</ul>\n");
+    }
+    Some(html)
+}
+
+/// One `- ` bullet of `plain_html`: its text must be a plain line too, with
+/// no space left over from the marker (an indented bullet is a code block
+/// or a continuation).
+fn push_bullet(html: &mut String, open: &mut bool, text: &str) -> Option<()> {
+    if text.starts_with(char::is_whitespace) || text.ends_with(char::is_whitespace) {
+        return None;
+    }
+    if !is_plain_paragraph(text) {
+        return None;
+    }
+    if !*open {
+        html.push_str("<ul>\n");
+        *open = true;
+    }
+    html.push_str("<li>");
+    html.push_str(text);
+    html.push_str("</li>\n");
+    Some(())
 }
 
 /// One line of text with no character markdown or HTML could give meaning
@@ -67,7 +117,7 @@ fn is_plain_paragraph(text: &str) -> bool {
                     | b'='
             )
         })
-        && !text.contains("  ")
+        && !text.as_bytes().windows(2).any(|pair| pair == b"  ")
 }
 
 #[cfg(test)]
@@ -94,6 +144,53 @@ mod tests {
             "- item", "1. one", "a *b*", "a\nb", "x <b>", "a  b", "# h", "[x](y)",
         ] {
             assert!(!is_plain_paragraph(text), "{text}");
+        }
+    }
+
+    /// A plain line followed by plain bullets renders exactly what
+    /// pulldown-cmark renders; anything else is left to it.
+    #[test]
+    fn plain_bullets_shortcut_matches_pulldown() {
+        let pulldown = |text: &str| {
+            let mut html = String::new();
+            let options = markdown_options() - Options::ENABLE_YAML_STYLE_METADATA_BLOCKS;
+            html::push_html(&mut html, Parser::new_ext(text, options));
+            html
+        };
+        for text in [
+            "ledger audit (owner: Identity) (target Feb 2026).\n- Depends on: D1-M9",
+            "migrate migrate.\n- Depends on: D1-M4\n- Needs review by Security",
+            "- Depends on: D1-M9",
+            "- First note\n- Second note",
+            "Détail: café, 50% (approx.)\n- Émigré note",
+        ] {
+            assert!(plain_html(text).is_some(), "{text}");
+            assert_eq!(description_html(text), pulldown(text), "{text}");
+        }
+        // Shapes the shortcut must leave to pulldown-cmark (and what it gives).
+        for text in [
+            "a\nb",
+            "a\n-b",
+            "a\n-  b",
+            "a\n- b\nc",
+            "a\n- *b*",
+            "a\n- 1. b",
+            "a\n- - b",
+            "a\n- # b",
+            "a\n- b  c",
+            "a\n\n- b",
+            "a\n- b\n\n- c",
+        ] {
+            assert!(plain_html(text).is_none(), "{text}");
+            assert_eq!(description_html(text), pulldown(text), "{text}");
+        }
+        // Raw HTML is left to pulldown-cmark and the sanitiser.
+        assert!(plain_html("a\n- <b>").is_none());
+        // Spaces around the lines: whichever way is taken, the same HTML.
+        for text in [
+            "a  \n- b", "a \n- b", " a\n- b ", "a\n- b\t", "a\r\n- b", "  - b",
+        ] {
+            assert_eq!(description_html(text), pulldown(text), "{text:?}");
         }
     }
 }

@@ -73,8 +73,10 @@ pub(crate) fn read_state(text: &str) -> Option<State> {
                 return Some(state);
             }
         } else if ch.is_ascii_alphabetic() && !previous_alphanumeric {
+            // Comparing first bytes first skips most of the list cheaply.
             let found = WORDS.iter().find(|(word, _)| {
-                rest.starts_with(word)
+                word.as_bytes()[0] == rest.as_bytes()[0]
+                    && rest.starts_with(word)
                     && !rest[word.len()..].starts_with(|c: char| c.is_alphanumeric())
             });
             if let Some(&(_, state)) = found {
@@ -100,30 +102,24 @@ pub(crate) fn leading_emoji_state(text: &str) -> Option<State> {
 /// The state word at the very start of `text` (for inline fields such as
 /// `cancelled 2026-01-05`), with its length.
 pub(crate) fn leading_state_word(text: &str) -> Option<(State, usize)> {
+    // Every word starts with a lowercase ASCII letter: one byte rules most out.
+    let first = text.as_bytes().first()?.to_ascii_lowercase();
     WORDS
         .iter()
         .find(|(word, _)| {
-            text.get(..word.len())
-                .is_some_and(|prefix| prefix.eq_ignore_ascii_case(word))
+            word.as_bytes()[0] == first
+                && text
+                    .get(..word.len())
+                    .is_some_and(|prefix| prefix.eq_ignore_ascii_case(word))
                 && !text[word.len()..].starts_with(|c: char| c.is_alphanumeric())
         })
         .map(|&(word, state)| (state, word.len()))
 }
 
-/// Whether `phrase` occurs in `words` (lowercase words joined by single
-/// spaces, as `header_words` gives them) at word boundaries.
-pub(crate) fn has_phrase(words: &str, phrase: &str) -> bool {
-    if phrase.contains(' ') {
-        find_word(words, phrase).is_some()
-    } else {
-        words.split(' ').any(|word| word == phrase)
-    }
-}
-
 /// Byte index of `word` in `haystack` at word boundaries.
 pub(crate) fn find_word(haystack: &str, word: &str) -> Option<usize> {
     let mut from = 0;
-    while let Some(found) = haystack[from..].find(word) {
+    while let Some(found) = super::text::find_str(&haystack[from..], word) {
         let start = from + found;
         let end = start + word.len();
         let before_ok = !haystack[..start].ends_with(|c: char| c.is_alphanumeric());

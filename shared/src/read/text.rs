@@ -4,6 +4,9 @@
 /// Drops inline markdown markup: emphasis and code markers, link targets
 /// (`[text](url)` is `text`), escapes; collapses whitespace.
 pub(crate) fn strip_markup(text: &str) -> String {
+    if is_plain(text) {
+        return text.to_string();
+    }
     let mut out = String::with_capacity(text.len());
     let mut chars = text.chars().peekable();
     while let Some(ch) = chars.next() {
@@ -52,10 +55,92 @@ pub(crate) fn strip_markup(text: &str) -> String {
     trimmed.to_string()
 }
 
+/// Text `strip_markup` leaves as it is: no markup character, no control
+/// character, no whitespace but single inner spaces. Checked in one pass so
+/// most titles and cells are copied without the character-by-character rebuild.
+fn is_plain(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    if bytes.first() == Some(&b' ') || bytes.last() == Some(&b' ') {
+        return false;
+    }
+    let mut index = 0;
+    while index < bytes.len() {
+        let byte = bytes[index];
+        if byte.is_ascii() {
+            let plain = if byte == b' ' {
+                bytes[index - 1] != b' '
+            } else {
+                PLAIN_ASCII[usize::from(byte)]
+            };
+            if !plain {
+                return false;
+            }
+            index += 1;
+        } else {
+            // `index` is a character boundary: only whole characters are stepped over.
+            let Some(ch) = text[index..].chars().next() else {
+                return false;
+            };
+            if ch.is_whitespace() || ch.is_control() {
+                return false;
+            }
+            index += ch.len_utf8();
+        }
+    }
+    true
+}
+
+/// Printable ASCII `strip_markup` copies as it is (space is handled apart).
+const PLAIN_ASCII: [bool; 128] = {
+    let mut table = [false; 128];
+    let mut byte = 0x21;
+    while byte < 0x7F {
+        table[byte] = !matches!(byte as u8, b'*' | b'`' | b'~' | b'_' | b'\\' | b'[' | b']');
+        byte += 1;
+    }
+    table
+};
+
+/// Byte index of the first `needle` in `haystack`, like `str::find`. Short
+/// haystacks (most lines and cells) are searched byte by byte, which costs
+/// less than setting up the two-way searcher `str::find` builds per call;
+/// long ones still get the linear-time search.
+pub(crate) fn find_str(haystack: &str, needle: &str) -> Option<usize> {
+    const SHORT: usize = 128;
+    if haystack.len() > SHORT {
+        return haystack.find(needle);
+    }
+    let (hay, pattern) = (haystack.as_bytes(), needle.as_bytes());
+    let Some(&first) = pattern.first() else {
+        return Some(0);
+    };
+    let last_start = hay.len().checked_sub(pattern.len())?;
+    // A match of valid UTF-8 in valid UTF-8 starts and ends on character
+    // boundaries, so the index is one `str::find` would give.
+    (0..=last_start).find(|&index| hay[index] == first && hay[index..].starts_with(pattern))
+}
+
 /// The matching key: lowercase letters and digits, every other run one space.
 pub(crate) fn key(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut pending_space = false;
+    if text.is_ascii() {
+        // The common case, a byte at a time (the same rule as below).
+        let mut bytes = Vec::with_capacity(text.len());
+        for &byte in text.as_bytes() {
+            if byte.is_ascii_alphanumeric() {
+                if pending_space && !bytes.is_empty() {
+                    bytes.push(b' ');
+                }
+                pending_space = false;
+                bytes.push(byte.to_ascii_lowercase());
+            } else {
+                pending_space = true;
+            }
+        }
+        // ASCII letters, digits and spaces: always UTF-8.
+        return String::from_utf8(bytes).unwrap_or_default();
+    }
     for ch in text.chars() {
         if ch.is_alphanumeric() {
             if pending_space && !out.is_empty() {
@@ -77,39 +162,48 @@ pub(crate) fn key(text: &str) -> String {
 /// Splits a list written in prose: on `,` `;` ` and ` `+` (and `/` when
 /// `slash` is set, and line breaks), trimming each part and dropping empty ones.
 /// Separators inside parentheses do not split.
-pub(crate) fn split_list(text: &str, slash: bool) -> Vec<String> {
+pub(crate) fn split_list(text: &str, slash: bool) -> Vec<&str> {
+    let bytes = text.as_bytes();
     let mut parts = Vec::new();
-    let mut current = String::new();
     let mut depth = 0usize;
-    let mut rest = text;
-    while let Some(ch) = rest.chars().next() {
-        let len = ch.len_utf8();
-        let split_here = depth == 0
-            && (matches!(ch, ',' | ';' | '+' | '\n')
-                || (slash && ch == '/')
-                || (ch == ' '
-                    && rest
-                        .get(..5)
-                        .is_some_and(|prefix| prefix.eq_ignore_ascii_case(" and "))));
-        if split_here {
-            parts.push(std::mem::take(&mut current));
-            rest = if ch == ' ' { &rest[5..] } else { &rest[len..] };
+    let mut start = 0;
+    let mut index = 0;
+    // Every separator is ASCII, so the slices below start and end on
+    // character boundaries.
+    while index < bytes.len() {
+        let byte = bytes[index];
+        let separator = if depth > 0 {
+            0
+        } else if matches!(byte, b',' | b';' | b'+' | b'\n') || (slash && byte == b'/') {
+            1
+        } else if byte == b' '
+            && bytes
+                .get(index..index + 5)
+                .is_some_and(|window| window.eq_ignore_ascii_case(b" and "))
+        {
+            5
+        } else {
+            0
+        };
+        if separator > 0 {
+            parts.push(&text[start..index]);
+            index += separator;
+            start = index;
             continue;
         }
-        match ch {
-            '(' => depth += 1,
-            ')' => depth = depth.saturating_sub(1),
+        match byte {
+            b'(' => depth += 1,
+            b')' => depth = depth.saturating_sub(1),
             _ => {}
         }
-        current.push(ch);
-        rest = &rest[len..];
+        index += 1;
     }
-    parts.push(current);
+    parts.push(&text[start..]);
+    parts.retain_mut(|part| {
+        *part = part.trim();
+        !part.is_empty()
+    });
     parts
-        .into_iter()
-        .map(|part| part.trim().to_string())
-        .filter(|part| !part.is_empty())
-        .collect()
 }
 
 /// Whether `token` reads as a declared id: an uppercase letter, then letters
