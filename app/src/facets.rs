@@ -97,6 +97,7 @@ pub fn visible_diagnostics<'a>(
                 || filter.document.as_deref() == Some(d.path.as_str())
                 || visible.iter().any(|m| m.document == d.path)
         })
+        .map(|d| &**d)
         .collect();
     sorting::sort_by(&mut diagnostics, |a, b| {
         a.severity
@@ -112,6 +113,7 @@ mod tests {
     use super::*;
     use crate::fixture::{MilestoneExt, milestone, roadmap};
     use milepost_shared::{Severity, Status};
+    use std::sync::Arc;
 
     #[test]
     fn diagnostics_follow_the_documents_in_view_errors_first() {
@@ -135,7 +137,10 @@ mod tests {
             diagnostic("a.md", 9, Severity::Warning),
             diagnostic("a.md", 4, Severity::Error),
             diagnostic("broken.md", 1, Severity::Error),
-        ];
+        ]
+        .into_iter()
+        .map(Arc::new)
+        .collect();
         let messages = |filter: &Filter| -> Vec<String> {
             let visible: Vec<&Milestone> = roadmap
                 .milestones

@@ -114,8 +114,8 @@ pub fn roadmap(today: &str, milestones: Vec<Milestone>) -> Roadmap {
     Roadmap {
         today: Some(day(today)),
         milestones: milestones.into_iter().map(Arc::new).collect(),
-        documents,
-        teams,
+        documents: documents.into_iter().map(Arc::new).collect(),
+        teams: teams.into_iter().map(Arc::new).collect(),
         ..Roadmap::default()
     }
 }

@@ -123,18 +123,24 @@ fn roadmap() -> Roadmap {
     Roadmap {
         today: Some(day("2026-01-20")),
         revision: 1,
-        documents: vec![Document {
-            path: "docs/payments/q1-plan.md".into(),
-            title: "Payments Q1 plan".into(),
-            entity: Some("component:default/payments-gateway".into()),
-            ..Document::default()
-        }],
-        teams: vec![Team {
-            name: "Payments".into(),
-            responsibilities: vec!["Checkout and wallet".into()],
-            milestones: vec!["PAY-1".into(), "PAY-2".into(), "PAY-5".into()],
-            ..Team::default()
-        }],
+        documents: vec![
+            Document {
+                path: "docs/payments/q1-plan.md".into(),
+                title: "Payments Q1 plan".into(),
+                entity: Some("component:default/payments-gateway".into()),
+                ..Document::default()
+            }
+            .into(),
+        ],
+        teams: vec![
+            Team {
+                name: "Payments".into(),
+                responsibilities: vec!["Checkout and wallet".into()],
+                milestones: vec!["PAY-1".into(), "PAY-2".into(), "PAY-5".into()],
+                ..Team::default()
+            }
+            .into(),
+        ],
         milestones: milestones.into_iter().map(Arc::new).collect(),
         ..Roadmap::default()
     }

@@ -73,6 +73,8 @@ impl Library {
         for (name, bytes) in read_all(&library.roots, &mut library.names) {
             library.hashes.insert(name.clone(), hash(&bytes));
             library.reader.set_source(&name, &bytes);
+            let link = library.link(&name);
+            library.reader.set_link(&name, link);
         }
         Ok(library)
     }
@@ -84,34 +86,14 @@ impl Library {
 
     /// The roadmap now, with "view source" links filled in.
     pub fn roadmap(&mut self) -> Roadmap {
-        let mut roadmap = self.reader.roadmap();
-        self.add_source_links(&mut roadmap);
-        roadmap
+        self.reader.roadmap()
     }
 
-    fn add_source_links(&self, roadmap: &mut Roadmap) {
-        let mut document_urls: HashMap<String, String> = HashMap::new();
-        for document in &mut roadmap.documents {
-            let Some((index, relative)) = self.names.origin(&document.path) else {
-                continue;
-            };
-            let Some(base) = self
-                .roots
-                .get(index)
-                .and_then(|root| root.base_url.as_ref())
-            else {
-                continue;
-            };
-            let url = format!("{base}/{relative}");
-            document_urls.insert(document.path.clone(), url.clone());
-            document.source_url = Some(url);
-        }
-        for milestone in &mut roadmap.milestones {
-            if let Some(url) = document_urls.get(&milestone.document) {
-                std::sync::Arc::make_mut(milestone).source_url =
-                    Some(format!("{url}#L{}", milestone.line));
-            }
-        }
+    /// The "view source" link of a source, when its root has a base URL.
+    fn link(&self, name: &str) -> Option<String> {
+        let (index, relative) = self.names.origin(name)?;
+        let base = self.roots.get(index)?.base_url.as_ref()?;
+        Some(format!("{base}/{relative}"))
     }
 
     /// Re-reads what changed at these paths (files or folders, present or
@@ -173,6 +155,8 @@ impl Library {
         }
         self.hashes.insert(name.clone(), digest);
         self.reader.set_source(&name, &bytes);
+        let link = self.link(&name);
+        self.reader.set_link(&name, link);
         true
     }
 

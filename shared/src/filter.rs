@@ -188,9 +188,17 @@ impl Filter {
                     Some(name) => same_team(&team.name, name),
                     None => !owned.is_empty(),
                 };
-                wanted.then(|| Team {
-                    milestones: owned,
-                    ..team.clone()
+                wanted.then(|| {
+                    if owned.len() == team.milestones.len() {
+                        team.clone()
+                    } else {
+                        Arc::new(Team {
+                            name: team.name.clone(),
+                            group_ref: team.group_ref.clone(),
+                            responsibilities: team.responsibilities.clone(),
+                            milestones: owned,
+                        })
+                    }
                 })
             })
             .collect();

@@ -16,12 +16,15 @@ pub struct Roadmap {
     /// spec's example; 0 from the CLI).
     #[serde(default)]
     pub revision: u64,
-    pub documents: Vec<Document>,
+    /// Shared like the milestones.
+    pub documents: Vec<Arc<Document>>,
     /// Shared, so a new revision reuses every milestone that did not change
     /// (serialized as plain objects).
     pub milestones: Vec<Arc<Milestone>>,
-    pub teams: Vec<Team>,
-    pub diagnostics: Vec<Diagnostic>,
+    /// Shared like the milestones (a team's list changes only with its documents).
+    pub teams: Vec<Arc<Team>>,
+    /// Shared like the milestones.
+    pub diagnostics: Vec<Arc<Diagnostic>>,
     /// Dated markers that are not milestones (the `timeline` of a `roadmap.yml`).
     #[serde(default)]
     pub markers: Vec<Marker>,

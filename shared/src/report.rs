@@ -257,25 +257,34 @@ mod tests {
         Roadmap {
             today: NaiveDate::from_ymd_opt(2026, 1, 20),
             revision: 0,
-            documents: vec![Document {
-                path: "plan.md".into(),
-                title: "Payments plan".into(),
-                ..Document::default()
-            }],
+            documents: vec![
+                Document {
+                    path: "plan.md".into(),
+                    title: "Payments plan".into(),
+                    ..Document::default()
+                }
+                .into(),
+            ],
             milestones: vec![
                 milestone("PAY-1", Status::OnTrack, &["Payments"]).into(),
                 milestone("PAY-2", Status::Overdue, &[]).into(),
             ],
-            teams: vec![Team {
-                name: "Payments".into(),
-                ..Team::default()
-            }],
-            diagnostics: vec![Diagnostic {
-                path: "plan.md".into(),
-                line: 7,
-                severity: Severity::Warning,
-                message: "target 'soon' is not a date".into(),
-            }],
+            teams: vec![
+                Team {
+                    name: "Payments".into(),
+                    ..Team::default()
+                }
+                .into(),
+            ],
+            diagnostics: vec![
+                Diagnostic {
+                    path: "plan.md".into(),
+                    line: 7,
+                    severity: Severity::Warning,
+                    message: "target 'soon' is not a date".into(),
+                }
+                .into(),
+            ],
             markers: vec![],
         }
     }

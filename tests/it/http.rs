@@ -367,11 +367,11 @@ async fn teams_documents_and_diagnostics_endpoints() {
     let (router, state) = examples_app("2026-01-20", HttpSettings::default());
     let snapshot = state.snapshot();
 
-    let teams: Vec<Team> = get(&router, "/api/teams").await.json();
+    let teams: Vec<std::sync::Arc<Team>> = get(&router, "/api/teams").await.json();
     assert_eq!(teams, snapshot.roadmap.teams);
     assert!(teams.iter().any(|t| t.name == "Platform Engineering"));
 
-    let documents: Vec<Document> = get(&router, "/api/documents").await.json();
+    let documents: Vec<std::sync::Arc<Document>> = get(&router, "/api/documents").await.json();
     assert_eq!(documents, snapshot.roadmap.documents);
     assert_eq!(documents.len(), 6);
 
@@ -383,7 +383,8 @@ async fn teams_documents_and_diagnostics_endpoints() {
     .json();
     assert_eq!(payments.len(), 1);
 
-    let diagnostics: Vec<Diagnostic> = get(&router, "/api/diagnostics").await.json();
+    let diagnostics: Vec<std::sync::Arc<Diagnostic>> =
+        get(&router, "/api/diagnostics").await.json();
     assert_eq!(diagnostics, snapshot.roadmap.diagnostics);
 }
 

@@ -4,6 +4,7 @@ mod browser;
 mod cli;
 mod corpus;
 mod http;
+mod live;
 mod robustness;
 mod rules;
 mod support;

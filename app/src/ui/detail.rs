@@ -227,7 +227,7 @@ fn Details(roadmap: Arc<Roadmap>, index: usize, url: UrlState) -> impl IntoView 
                                 <li>
                                     <span class=class>{word}</span>
                                     <code class="place">{format!("line {}", d.line)}</code>
-                                    <span class="message">{d.message}</span>
+                                    <span class="message">{d.message.clone()}</span>
                                 </li>
                             }
                         })

@@ -12,7 +12,7 @@ use super::dates::{DateBase, DateRead, read_date};
 use super::ids::{document_stem, slug};
 use super::owners::{KnownTeams, SectionMatcher, lead_teams, split_owners};
 use super::raw::{Extraction, Kind, Located};
-use super::resolve::resolve;
+use super::resolve::{Pass, Tagged, resolve};
 use super::states::read_state;
 use super::text::key;
 use crate::model::{
@@ -22,7 +22,8 @@ use crate::model::{
 use crate::status::set_statuses;
 
 /// Which entity and owner the catalog gives a document.
-struct CatalogClaim {
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub(crate) struct CatalogClaim {
     entity: String,
     owner: Option<String>,
 }
@@ -32,12 +33,12 @@ struct CatalogClaim {
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Normalised {
     /// Hash of the inputs besides the extraction: known teams, catalog claim, today.
-    fingerprint: u64,
-    document: Option<Document>,
-    milestones: Vec<Arc<Milestone>>,
+    pub(crate) fingerprint: u64,
+    pub(crate) document: Option<Arc<Document>>,
+    pub(crate) milestones: Vec<Arc<Milestone>>,
     /// The milestones' matching keys, in the same order.
-    keys: Vec<MilestoneKeys>,
-    diagnostics: Vec<Diagnostic>,
+    pub(crate) keys: Vec<MilestoneKeys>,
+    pub(crate) diagnostics: Vec<Diagnostic>,
 }
 
 /// One milestone's matching keys, computed once with its normalised output
@@ -60,16 +61,56 @@ pub(crate) struct MilestoneKeys {
 /// changes), and the title word numbering they use.
 #[derive(Debug, Default)]
 pub(crate) struct NormalisedCache {
-    outputs: FastMap<String, Normalised>,
-    words: Words,
+    pub(crate) outputs: FastMap<String, Arc<Normalised>>,
+    pub(crate) words: Words,
 }
 
 impl NormalisedCache {
-    /// Drops one document's output.
-    pub(crate) fn remove(&mut self, path: &str) {
-        self.outputs.remove(path);
+    /// Drops one document's output, returning it.
+    pub(crate) fn remove(&mut self, path: &str) -> Option<Arc<Normalised>> {
+        self.outputs.remove(path)
     }
 }
+
+/// A whole roadmap assembled from every document, with what a live
+/// re-read needs to fold a later change in (see `live`).
+pub(crate) struct Assembly {
+    /// The roadmap; `diagnostics` holds only each document's own (reading
+    /// and normalising), in document order: see [`Assembly::finish`].
+    pub(crate) roadmap: Roadmap,
+    /// Each milestone's resolved dependencies (positions, each once).
+    pub(crate) edges: Vec<Vec<usize>>,
+    /// The diagnostics of the whole-roadmap passes, in the order they ran.
+    pub(crate) tagged: Vec<Tagged>,
+    /// The team names every document was normalised with.
+    pub(crate) known: KnownTeams,
+    /// The catalog's claim on each document, in document order.
+    pub(crate) claims: Vec<Option<CatalogClaim>>,
+    /// How owners are found among the teams.
+    pub(crate) team_names: TeamNames,
+    /// Teams before this position were declared (catalog, ownership
+    /// sections, YAML `teams`); the rest were made from an owner alone.
+    pub(crate) declared_teams: usize,
+}
+
+impl Assembly {
+    /// The roadmap with every diagnostic, ordered by path and line.
+    pub(crate) fn finish(self) -> Roadmap {
+        let mut roadmap = self.roadmap;
+        roadmap.diagnostics.extend(
+            self.tagged
+                .into_iter()
+                .map(|tagged| Arc::new(tagged.diagnostic)),
+        );
+        roadmap
+            .diagnostics
+            .sort_by(|a, b| a.path.cmp(&b.path).then(a.line.cmp(&b.line)));
+        roadmap
+    }
+}
+
+/// Each document's "view source" link (a URL to the file), by path.
+pub(crate) type Links = FastMap<String, String>;
 
 /// Title word → its number. Only grows (a word no title holds any more
 /// just has no milestone), so numbers stay valid across reads and the word
@@ -81,8 +122,9 @@ pub(crate) type Words = FastMap<String, usize>;
 pub(crate) fn assemble(
     documents: &[&Extraction],
     options: &ReadOptions,
+    links: &Links,
     cache: Option<&mut NormalisedCache>,
-) -> Roadmap {
+) -> Assembly {
     let mut local_words = Words::default();
     let (mut cache, words) = match cache {
         Some(cache) => (Some(&mut cache.outputs), &mut cache.words),
@@ -171,20 +213,18 @@ pub(crate) fn assemble(
     // Each document's normalised output, from the cache when its inputs are
     // unchanged. Filled first so the outputs can be borrowed together below.
     let mut local: Vec<Normalised> = Vec::new();
+    let mut claims: Vec<Option<CatalogClaim>> = Vec::with_capacity(documents.len());
     let mut slots: Vec<Option<Slot>> = Vec::with_capacity(documents.len());
     for document in documents {
-        if !matches!(document.kind, Kind::Markdown | Kind::YamlRoadmap)
-            || (document.milestones.is_empty() && document.markers.is_empty())
-        {
+        if !yields_roadmap(document) {
             slots.push(None);
+            claims.push(None);
             continue;
         }
         let claim = claim_for(&document.path);
-        let mut hasher = FastHasher::default();
-        known_fingerprint.hash(&mut hasher);
-        claim.map(|c| (&c.entity, &c.owner)).hash(&mut hasher);
-        options.today.hash(&mut hasher);
-        let fingerprint = hasher.finish();
+        claims.push(claim.cloned());
+        let link = links.get(&document.path).map(String::as_str);
+        let fingerprint = normalised_fingerprint(known_fingerprint, claim, link, options);
         let fresh = cache
             .as_deref()
             .and_then(|cache| cache.get(&document.path))
@@ -197,10 +237,10 @@ pub(crate) fn assemble(
             fingerprint,
             ..Normalised::default()
         };
-        read_document(document, options, &known, claim, words, &mut output);
+        read_document(document, options, &known, claim, link, words, &mut output);
         match cache.as_deref_mut() {
             Some(cache) => {
-                cache.insert(document.path.clone(), output);
+                cache.insert(document.path.clone(), Arc::new(output));
                 slots.push(Some(Slot::Cached));
             }
             None => {
@@ -215,7 +255,10 @@ pub(crate) fn assemble(
     let output_of = |document: &Extraction, slot: &Slot| -> Option<&Normalised> {
         match slot {
             Slot::Local(index) => local.get(*index),
-            Slot::Cached => cache.as_deref().and_then(|c| c.get(&document.path)),
+            Slot::Cached => cache
+                .as_deref()
+                .and_then(|c| c.get(&document.path))
+                .map(|output| &**output),
         }
     };
     let (mut milestone_count, mut document_count) = (0, 0);
@@ -272,14 +315,10 @@ pub(crate) fn assemble(
         }
     }
 
-    let renamed = assign_ids(&mut roadmap.milestones, &keys, &mut diagnostics);
-    let edges = resolve(
-        &mut roadmap.milestones,
-        &keys,
-        &renamed,
-        words,
-        &mut diagnostics,
-    );
+    let mut tagged: Vec<Tagged> = Vec::new();
+    let renamed = assign_ids(&mut roadmap.milestones, &keys, &mut tagged);
+    let edges = resolve(&mut roadmap.milestones, &keys, &renamed, words, &mut tagged);
+    let declared_teams = teams.teams.len();
     let mut owner_teams: FastMap<&str, usize> = FastMap::default();
     for milestone in &roadmap.milestones {
         for owner in &milestone.owners {
@@ -296,12 +335,9 @@ pub(crate) fn assemble(
             teams.add_milestone(index, &milestone.id);
         }
     }
-    roadmap.teams = teams.teams;
-    roadmap
-        .markers
-        .sort_by(|a, b| a.date.cmp(&b.date).then(a.title.cmp(&b.title)));
-    diagnostics.sort_by(|a, b| a.path.cmp(&b.path).then(a.line.cmp(&b.line)));
-    roadmap.diagnostics = diagnostics;
+    roadmap.teams = teams.teams.into_iter().map(Arc::new).collect();
+    sort_markers(&mut roadmap.markers);
+    roadmap.diagnostics = diagnostics.into_iter().map(Arc::new).collect();
     roadmap.today = Some(options.today);
     set_statuses(
         &mut roadmap.milestones,
@@ -309,7 +345,42 @@ pub(crate) fn assemble(
         options.today,
         options.due_soon_days,
     );
-    roadmap
+    Assembly {
+        roadmap,
+        edges,
+        tagged,
+        known,
+        claims,
+        team_names: teams.names,
+        declared_teams,
+    }
+}
+
+/// Markers in date order (then title), as the roadmap lists them.
+pub(crate) fn sort_markers(markers: &mut [crate::model::Marker]) {
+    markers.sort_by(|a, b| a.date.cmp(&b.date).then(a.title.cmp(&b.title)));
+}
+
+/// Whether a document yields a roadmap document (and so milestones or markers).
+pub(crate) fn yields_roadmap(document: &Extraction) -> bool {
+    matches!(document.kind, Kind::Markdown | Kind::YamlRoadmap)
+        && !(document.milestones.is_empty() && document.markers.is_empty())
+}
+
+/// Hash of a document's normalisation inputs besides its extraction: known
+/// teams, catalog claim, today, the "view source" link.
+pub(crate) fn normalised_fingerprint(
+    known: u64,
+    claim: Option<&CatalogClaim>,
+    link: Option<&str>,
+    options: &ReadOptions,
+) -> u64 {
+    let mut hasher = FastHasher::default();
+    known.hash(&mut hasher);
+    claim.map(|c| (&c.entity, &c.owner)).hash(&mut hasher);
+    link.hash(&mut hasher);
+    options.today.hash(&mut hasher);
+    hasher.finish()
 }
 
 /// Where a document's normalised output is during one assembly.
@@ -322,11 +393,12 @@ enum Slot {
 
 /// Normalises one document on its own (everything but ids, dependencies,
 /// teams and statuses, which need the whole roadmap).
-fn read_document(
+pub(crate) fn read_document(
     document: &Extraction,
     options: &ReadOptions,
     known: &KnownTeams,
     claim: Option<&CatalogClaim>,
+    link: Option<&str>,
     words: &mut Words,
     output: &mut Normalised,
 ) {
@@ -380,15 +452,15 @@ fn read_document(
         .clone()
         .or_else(|| document.first_heading.clone())
         .unwrap_or_else(|| stem.to_string());
-    output.document = Some(Document {
+    output.document = Some(Arc::new(Document {
         path: path.clone(),
         title,
         summary: document.summary.clone(),
         last_updated,
         entity: entity.clone(),
         owners: document_owners.clone(),
-        source_url: None,
-    });
+        source_url: link.map(str::to_string),
+    }));
 
     let section_teams: Vec<(String, Vec<String>)> = document
         .teams
@@ -550,7 +622,7 @@ fn read_document(
             line: raw.line.max(1),
             section: raw.section.clone(),
             entity: entity.clone(),
-            source_url: None,
+            source_url: link.map(|link| format!("{link}#L{}", raw.line.max(1))),
         }));
     }
 }
@@ -560,7 +632,7 @@ fn read_document(
 fn assign_ids(
     milestones: &mut [Arc<Milestone>],
     keys: &[&MilestoneKeys],
-    diagnostics: &mut Vec<Diagnostic>,
+    diagnostics: &mut Vec<Tagged>,
 ) -> Vec<(usize, String)> {
     // Lowercased id → index of the milestone that holds it; borrowed from
     // the keys except for the ids made here.
@@ -582,14 +654,18 @@ fn assign_ids(
             };
             let (first_path, first_line) = (&milestones[first].document, milestones[first].line);
             let milestone = &milestones[index];
-            diagnostics.push(Diagnostic {
-                path: milestone.document.clone(),
-                line: milestone.line,
-                severity: Severity::Warning,
-                message: format!(
-                    "duplicate id '{}' (first used at {first_path}:{first_line}); this milestone is '{unique}'",
-                    milestone.id
-                ),
+            diagnostics.push(Tagged {
+                pass: Pass::Duplicate,
+                milestone: index,
+                diagnostic: Diagnostic {
+                    path: milestone.document.clone(),
+                    line: milestone.line,
+                    severity: Severity::Warning,
+                    message: format!(
+                        "duplicate id '{}' (first used at {first_path}:{first_line}); this milestone is '{unique}'",
+                        milestone.id
+                    ),
+                },
             });
             first_seen.insert(Cow::Owned(unique.to_lowercase()), index);
             renamed.push((index, key(&unique)));
@@ -605,15 +681,22 @@ fn assign_ids(
 #[derive(Default)]
 struct TeamBook<'a> {
     teams: Vec<Team>,
-    by_name: FastMap<String, usize>,
-    by_ref: FastMap<String, usize>,
+    names: TeamNames,
     /// (team, responsibility) pairs already listed, so a team named in many
     /// documents is not searched linearly for each of its responsibilities.
     listed: FastSet<(usize, &'a str)>,
 }
 
-impl<'a> TeamBook<'a> {
-    fn find(&self, name: &str) -> Option<usize> {
+/// The teams' names and group refs, to find the team an owner names.
+#[derive(Debug, Default)]
+pub(crate) struct TeamNames {
+    by_name: FastMap<String, usize>,
+    by_ref: FastMap<String, usize>,
+}
+
+impl TeamNames {
+    /// The team `name` names: by name, by group ref, or by a group ref's short name.
+    pub(crate) fn find(&self, name: &str) -> Option<usize> {
         if let Some(&index) = self.by_name.get(&key(name)) {
             return Some(index);
         }
@@ -625,6 +708,12 @@ impl<'a> TeamBook<'a> {
         let short = short.rsplit('/').next()?;
         self.by_name.get(&key(short)).copied()
     }
+}
+
+impl<'a> TeamBook<'a> {
+    fn find(&self, name: &str) -> Option<usize> {
+        self.names.find(name)
+    }
 
     fn add_team(
         &mut self,
@@ -633,7 +722,7 @@ impl<'a> TeamBook<'a> {
         responsibilities: &'a [String],
     ) -> usize {
         let name_key = key(name);
-        let index = match self.by_name.get(&name_key) {
+        let index = match self.names.by_name.get(&name_key) {
             Some(&index) => index,
             None => {
                 self.teams.push(Team {
@@ -641,7 +730,7 @@ impl<'a> TeamBook<'a> {
                     ..Team::default()
                 });
                 let index = self.teams.len() - 1;
-                self.by_name.insert(name_key, index);
+                self.names.by_name.insert(name_key, index);
                 index
             }
         };
@@ -650,7 +739,7 @@ impl<'a> TeamBook<'a> {
             if team.group_ref.is_none() {
                 team.group_ref = Some(group_ref.to_string());
             }
-            self.by_ref.insert(group_ref.to_lowercase(), index);
+            self.names.by_ref.insert(group_ref.to_lowercase(), index);
         }
         for responsibility in responsibilities {
             if self.listed.insert((index, responsibility.as_str())) {
@@ -664,7 +753,7 @@ impl<'a> TeamBook<'a> {
         // The display name (title) is what documents write; the metadata name is the fallback.
         let existing = names
             .iter()
-            .find_map(|name| self.by_name.get(&key(name)).copied());
+            .find_map(|name| self.names.by_name.get(&key(name)).copied());
         let index = match existing {
             Some(index) => index,
             None => {
@@ -678,9 +767,9 @@ impl<'a> TeamBook<'a> {
         if self.teams[index].group_ref.is_none() {
             self.teams[index].group_ref = Some(group_ref.to_string());
         }
-        self.by_ref.insert(group_ref.to_lowercase(), index);
+        self.names.by_ref.insert(group_ref.to_lowercase(), index);
         for name in names {
-            self.by_name.entry(key(name)).or_insert(index);
+            self.names.by_name.entry(key(name)).or_insert(index);
         }
     }
 
@@ -689,7 +778,7 @@ impl<'a> TeamBook<'a> {
     /// just added under it), so the caller may remember it.
     fn owner_team(&mut self, owner: &str) -> (usize, bool) {
         let owner_key = key(owner);
-        if let Some(&index) = self.by_name.get(&owner_key) {
+        if let Some(&index) = self.names.by_name.get(&owner_key) {
             return (index, true);
         }
         match self.find(owner) {

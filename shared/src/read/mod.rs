@@ -45,6 +45,7 @@ mod dates;
 mod fields;
 mod ids;
 mod lines;
+mod live;
 mod markdown;
 mod owners;
 mod raw;
@@ -101,18 +102,45 @@ pub fn read(sources: &[Source<'_>], options: &ReadOptions) -> Roadmap {
     }
     let documents: Vec<&Extraction> = documents.values().collect();
     // One shot: nothing to keep for later, so no cache.
-    assemble::assemble(&documents, options, None)
+    assemble::assemble(&documents, options, &assemble::Links::default(), None).finish()
 }
 
 /// Incremental reader for the server's live reload: keeps each document's
-/// extraction, so a changed document is the only one parsed again.
+/// extraction and the last roadmap with its indexes, so a changed document
+/// is the only one parsed again and, when its change stays inside it, the
+/// only one assembled again (see `live`).
 #[derive(Debug)]
 pub struct Reader {
     options: ReadOptions,
     documents: BTreeMap<String, Extraction>,
     /// Each document's normalised output from the last `roadmap()`.
     normalised: assemble::NormalisedCache,
+    /// "View source" links by path.
+    links: assemble::Links,
+    /// The last roadmap and its indexes; `None` until read, and after a
+    /// change of options.
+    live: Option<live::Live>,
+    /// Documents changed since the last `roadmap()`, with what they were
+    /// then (`None`: new).
+    changed: BTreeMap<String, Option<Extraction>>,
+    last: ReadKind,
 }
+
+/// How the last [`Reader::roadmap`] was made (for logs and tests).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ReadKind {
+    /// Nothing changed since the read before.
+    #[default]
+    Unchanged,
+    /// Every document assembled together.
+    Whole,
+    /// This many changed documents folded into the last roadmap.
+    Folded(usize),
+}
+
+/// Past this many changed documents, one whole assembly is cheaper than
+/// folding them in one by one.
+const MAX_FOLDED: usize = 32;
 
 impl Reader {
     /// An empty reader.
@@ -121,20 +149,49 @@ impl Reader {
             options,
             documents: BTreeMap::new(),
             normalised: assemble::NormalisedCache::default(),
+            links: assemble::Links::default(),
+            live: None,
+            changed: BTreeMap::new(),
+            last: ReadKind::Unchanged,
         }
     }
 
     /// Adds or replaces one document (only it is extracted again).
     pub fn set_source(&mut self, path: &str, bytes: &[u8]) {
-        self.normalised.remove(path);
-        self.documents
+        let previous = self
+            .documents
             .insert(path.to_string(), extract(path, bytes));
+        self.changed.entry(path.to_string()).or_insert(previous);
+    }
+
+    /// Sets (or clears) the "view source" link of a document: the URL of the
+    /// file in its repository. Milestones link to their line (`#L12`).
+    pub fn set_link(&mut self, path: &str, url: Option<String>) {
+        let current = self.links.get(path);
+        if current == url.as_ref() {
+            return;
+        }
+        match url {
+            Some(url) => self.links.insert(path.to_string(), url),
+            None => self.links.remove(path),
+        };
+        // The document's milestones carry the link: a whole assembly.
+        self.live = None;
     }
 
     /// Forgets one document.
     pub fn remove_source(&mut self, path: &str) {
+        if let Some(previous) = self.documents.remove(path) {
+            self.changed
+                .entry(path.to_string())
+                .or_insert(Some(previous));
+        }
         self.normalised.remove(path);
-        self.documents.remove(path);
+    }
+
+    /// How the last [`Reader::roadmap`] was made.
+    pub fn last_read(&self) -> ReadKind {
+        self.last
     }
 
     /// The options in use.
@@ -145,12 +202,56 @@ impl Reader {
     /// Replaces the options (today, due-soon window, known teams).
     pub fn set_options(&mut self, options: ReadOptions) {
         self.options = options;
+        self.live = None;
     }
 
     /// The roadmap of every source set so far, resolved and with statuses.
     pub fn roadmap(&mut self) -> Roadmap {
+        let changed = std::mem::take(&mut self.changed);
+        if let Some(live) = &mut self.live
+            && changed.len() <= MAX_FOLDED
+        {
+            let documents = &self.documents;
+            let folded =
+                changed
+                    .iter()
+                    .all(|(path, previous)| match (previous, documents.get(path)) {
+                        (Some(old), Some(new)) => live
+                            .update(
+                                old,
+                                new,
+                                &mut self.normalised,
+                                &self.links,
+                                &self.options,
+                                documents,
+                            )
+                            .is_ok(),
+                        _ => false,
+                    });
+            if folded {
+                self.last = if changed.is_empty() {
+                    ReadKind::Unchanged
+                } else {
+                    ReadKind::Folded(changed.len())
+                };
+                return live.roadmap();
+            }
+        }
+        for path in changed.keys() {
+            self.normalised.remove(path);
+        }
         let documents: Vec<&Extraction> = self.documents.values().collect();
-        assemble::assemble(&documents, &self.options, Some(&mut self.normalised))
+        let assembly = assemble::assemble(
+            &documents,
+            &self.options,
+            &self.links,
+            Some(&mut self.normalised),
+        );
+        let live = live::Live::build(assembly, &documents, &self.normalised, &self.options);
+        let roadmap = live.roadmap();
+        self.live = Some(live);
+        self.last = ReadKind::Whole;
+        roadmap
     }
 }
 

@@ -97,7 +97,7 @@ pub(crate) struct RawMilestone {
 }
 
 /// A team named in an ownership section or a YAML `teams` list.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub(crate) struct RawTeam {
     pub name: String,
     pub group_ref: Option<String>,
@@ -120,7 +120,7 @@ pub(crate) struct CatalogEntity {
 }
 
 /// A catalog Group: a known team with its ref.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub(crate) struct CatalogGroup {
     pub group_ref: String,
     /// `metadata.name`, `metadata.title`, `spec.profile.displayName`.

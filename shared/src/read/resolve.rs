@@ -118,80 +118,122 @@ impl<'a> Index<'a> {
         }
     }
 
-    fn by_word(&self) -> &WordIndex<'a> {
+    fn word_index(&self) -> &WordIndex<'a> {
         self.by_word
             .get_or_init(|| WordIndex::new(self.words, self.keys))
     }
+}
 
-    /// Every milestone whose title key is `title_key`, in reading order.
-    fn with_title(&self, title_key: &str) -> impl Iterator<Item = usize> + '_ {
+impl Candidates for Index<'_> {
+    type Ref = usize;
+
+    fn first_with_id(&self, id_key: &str) -> Option<usize> {
+        self.by_id.get(id_key).copied()
+    }
+
+    fn with_title(&self, title_key: &str) -> Vec<usize> {
         let first = self.by_title.get(title_key).copied().unwrap_or(NONE);
         std::iter::successors((first != NONE).then_some(first), |&index| {
             let next = self.same_title[index];
             (next != NONE).then_some(next)
         })
+        .collect()
     }
 
-    /// Resolves one dependency text of milestone `from`: ids, then titles in
-    /// the same document, then titles elsewhere, then a unique prefix or
-    /// containment match (same document first). `wanted` is the text's key.
-    fn resolve(&self, from: usize, wanted: &str) -> Resolution {
-        if wanted.is_empty() {
-            return Resolution::External;
+    fn with_word(&self, word: &str) -> Option<&[usize]> {
+        self.word_index().get(word)
+    }
+
+    fn title_key(&self, of: usize) -> &str {
+        self.title_keys[of]
+    }
+
+    fn same_document(&self, a: usize, b: usize) -> bool {
+        self.milestones[a].document == self.milestones[b].document
+    }
+}
+
+/// Where dependency texts may point: the whole roadmap's milestones, seen
+/// through its ids, titles and title words. Implemented over positions for
+/// a whole read and over stable handles for a live re-read, so both resolve
+/// with the one rule of [`resolve_text`].
+pub(crate) trait Candidates {
+    /// A milestone; the order is reading order.
+    type Ref: Copy + Ord;
+    /// The first milestone (in reading order) whose id has this key.
+    fn first_with_id(&self, id_key: &str) -> Option<Self::Ref>;
+    /// Every milestone whose title key is `title_key`, in reading order.
+    fn with_title(&self, title_key: &str) -> Vec<Self::Ref>;
+    /// The milestones whose title holds `word`, ascending; `None` when none.
+    fn with_word(&self, word: &str) -> Option<&[Self::Ref]>;
+    /// A milestone's title key.
+    fn title_key(&self, of: Self::Ref) -> &str;
+    /// Whether two milestones come from the same document.
+    fn same_document(&self, a: Self::Ref, b: Self::Ref) -> bool;
+}
+
+/// Resolves one dependency text of milestone `from`: ids, then titles in
+/// the same document, then titles elsewhere, then a unique containment match
+/// (same document first). `wanted` is the text's key.
+pub(crate) fn resolve_text<C: Candidates>(
+    candidates: &C,
+    from: C::Ref,
+    wanted: &str,
+) -> Resolution<C::Ref> {
+    if wanted.is_empty() {
+        return Resolution::External;
+    }
+    if let Some(found) = candidates.first_with_id(wanted) {
+        return Resolution::Found(found);
+    }
+    {
+        let others: Vec<C::Ref> = candidates
+            .with_title(wanted)
+            .into_iter()
+            .filter(|&c| c != from)
+            .collect();
+        if let Some(&same) = others.iter().find(|&&c| candidates.same_document(c, from)) {
+            return Resolution::Found(same);
         }
-        let document = &self.milestones[from].document;
-        if let Some(&index) = self.by_id.get(wanted) {
-            return Resolution::Found(index);
+        match others.as_slice() {
+            [] => {}
+            [only] => return Resolution::Found(*only),
+            several => return Resolution::Ambiguous(several.to_vec()),
         }
-        {
-            let others: Vec<usize> = self.with_title(wanted).filter(|&c| c != from).collect();
-            if let Some(&same) = others
+    }
+    if wanted.len() < 4 {
+        return Resolution::External;
+    }
+    // Containment: candidates hold every word of the wanted text.
+    let mut postings: Vec<&[C::Ref]> = Vec::new();
+    for word in wanted.split(' ') {
+        match candidates.with_word(word) {
+            Some(list) => postings.push(list),
+            None => return Resolution::External,
+        }
+    }
+    postings.sort_by_key(|list| list.len());
+    let matches: Vec<C::Ref> = postings[0]
+        .iter()
+        .copied()
+        .filter(|&candidate| candidate != from)
+        .filter(|&candidate| {
+            postings[1..]
                 .iter()
-                .find(|&&c| &self.milestones[c].document == document)
-            {
-                return Resolution::Found(same);
-            }
-            match others.as_slice() {
-                [] => {}
-                [only] => return Resolution::Found(*only),
-                several => return Resolution::Ambiguous(several.to_vec()),
-            }
-        }
-        if wanted.len() < 4 {
-            return Resolution::External;
-        }
-        // Containment: candidates hold every word of the wanted text.
-        let words: Vec<&str> = wanted.split(' ').collect();
-        let mut postings: Vec<&[usize]> = Vec::with_capacity(words.len());
-        for word in &words {
-            match self.by_word().get(word) {
-                Some(list) => postings.push(list),
-                None => return Resolution::External,
-            }
-        }
-        postings.sort_by_key(|list| list.len());
-        let matches: Vec<usize> = postings[0]
-            .iter()
-            .copied()
-            .filter(|&candidate| candidate != from)
-            .filter(|&candidate| {
-                postings[1..]
-                    .iter()
-                    .all(|list| list.binary_search(&candidate).is_ok())
-            })
-            .filter(|&candidate| holds_words(self.title_keys[candidate], wanted))
-            .collect();
-        let same: Vec<usize> = matches
-            .iter()
-            .copied()
-            .filter(|&c| &self.milestones[c].document == document)
-            .collect();
-        match (same.as_slice(), matches.as_slice()) {
-            ([only], _) => Resolution::Found(*only),
-            ([], [only]) => Resolution::Found(*only),
-            ([], []) => Resolution::External,
-            ([], several) | (several, _) => Resolution::Ambiguous(several.to_vec()),
-        }
+                .all(|list| list.binary_search(&candidate).is_ok())
+        })
+        .filter(|&candidate| holds_words(candidates.title_key(candidate), wanted))
+        .collect();
+    let same: Vec<C::Ref> = matches
+        .iter()
+        .copied()
+        .filter(|&c| candidates.same_document(c, from))
+        .collect();
+    match (same.as_slice(), matches.as_slice()) {
+        ([only], _) => Resolution::Found(*only),
+        ([], [only]) => Resolution::Found(*only),
+        ([], []) => Resolution::External,
+        ([], several) | (several, _) => Resolution::Ambiguous(several.to_vec()),
     }
 }
 
@@ -215,10 +257,80 @@ fn holds_words(haystack: &str, needle: &str) -> bool {
     false
 }
 
-enum Resolution {
-    Found(usize),
-    Ambiguous(Vec<usize>),
+/// Every text a dependency must be (as a key) for a title to be one of its
+/// candidates: the title's runs of whole words. A live re-read asks again
+/// only the dependencies written as one of these for a changed title.
+pub(crate) fn title_phrases(title_key: &str) -> impl Iterator<Item = &str> {
+    let bounds: Vec<(usize, usize)> = {
+        let mut bounds = Vec::new();
+        let mut start = 0;
+        for (at, _) in title_key.match_indices(' ') {
+            bounds.push((start, at));
+            start = at + 1;
+        }
+        bounds.push((start, title_key.len()));
+        bounds
+    };
+    let count = bounds.len();
+    (0..count).flat_map(move |first| {
+        let bounds = bounds.clone();
+        (first..count).map(move |last| &title_key[bounds[first].0..bounds[last].1])
+    })
+}
+
+/// Where one dependency text led.
+pub(crate) enum Resolution<R> {
+    Found(R),
+    Ambiguous(Vec<R>),
     External,
+}
+
+/// Which pass made a diagnostic that needs the whole roadmap, in the order
+/// the passes run (the order diagnostics on one line keep).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Pass {
+    Duplicate,
+    Resolution,
+    SelfDependency,
+    Cycle,
+    Schedule,
+}
+
+/// A diagnostic of a whole-roadmap pass, with the milestone it is about
+/// (its position; for cycles, the milestone the report starts at).
+#[derive(Clone, Debug)]
+pub(crate) struct Tagged {
+    pub(crate) pass: Pass,
+    pub(crate) milestone: usize,
+    pub(crate) diagnostic: Diagnostic,
+}
+
+/// The diagnostic for a dependency text that matches several milestones.
+pub(crate) fn ambiguous(milestone: &Milestone, text: &str, names: &[&str]) -> Diagnostic {
+    Diagnostic {
+        path: milestone.document.clone(),
+        line: milestone.line,
+        severity: Severity::Warning,
+        message: format!(
+            "dependency '{text}' of '{}' matches several milestones ({}); kept as external — use an id",
+            milestone.id,
+            names.join(", ")
+        ),
+    }
+}
+
+/// The diagnostic for an id-like dependency text no milestone has, if the
+/// text looks like an id.
+pub(crate) fn dangling(milestone: &Milestone, text: &str) -> Option<Diagnostic> {
+    is_id_token(text).then(|| Diagnostic {
+        path: milestone.document.clone(),
+        line: milestone.line,
+        severity: Severity::Warning,
+        message: format!(
+            "dependency '{text}' of '{}' looks like an id but no milestone has it; kept as external",
+            milestone.id
+        ),
+    })
 }
 
 /// Resolves every dependency, fills `dependents`, and reports ambiguous or
@@ -231,7 +343,7 @@ pub(crate) fn resolve(
     keys: &[&MilestoneKeys],
     renamed: &[(usize, String)],
     words: &Words,
-    diagnostics: &mut Vec<Diagnostic>,
+    diagnostics: &mut Vec<Tagged>,
 ) -> Vec<Vec<usize>> {
     let mut id_keys: Vec<&str> = keys.iter().map(|k| k.id_key.as_str()).collect();
     for (index, id_key) in renamed {
@@ -248,89 +360,115 @@ pub(crate) fn resolve(
                     .dependency_keys
                     .get(position)
                     .map_or("", String::as_str);
-                match index.resolve(from, wanted) {
-                    Resolution::Found(to) => resolved.push((from, position, to)),
+                let found = resolve_text(&index, from, wanted);
+                let diagnostic = match found {
+                    Resolution::Found(to) => {
+                        resolved.push((from, position, to));
+                        None
+                    }
                     Resolution::Ambiguous(candidates) => {
                         let names: Vec<&str> = candidates
                             .iter()
                             .take(5)
                             .map(|&c| milestones[c].id.as_str())
                             .collect();
-                        diagnostics.push(Diagnostic {
-                            path: milestone.document.clone(),
-                            line: milestone.line,
-                            severity: Severity::Warning,
-                            message: format!(
-                                "dependency '{}' of '{}' matches several milestones ({}); kept as external — use an id",
-                                dependency.text,
-                                milestone.id,
-                                names.join(", ")
-                            ),
-                        });
+                        Some(ambiguous(milestone, &dependency.text, &names))
                     }
-                    Resolution::External => {
-                        if is_id_token(&dependency.text) {
-                            diagnostics.push(Diagnostic {
-                                path: milestone.document.clone(),
-                                line: milestone.line,
-                                severity: Severity::Warning,
-                                message: format!(
-                                    "dependency '{}' of '{}' looks like an id but no milestone has it; kept as external",
-                                    dependency.text, milestone.id
-                                ),
-                            });
-                        }
-                    }
-                }
+                    Resolution::External => dangling(milestone, &dependency.text),
+                };
+                diagnostics.extend(diagnostic.map(|diagnostic| Tagged {
+                    pass: Pass::Resolution,
+                    milestone: from,
+                    diagnostic,
+                }));
             }
         }
         for (from, position, to) in resolved {
             let id = milestones[to].id.clone();
-            Arc::make_mut(&mut milestones[from]).dependencies[position].milestone = Some(id);
+            let dependency = &milestones[from].dependencies[position];
+            if dependency.milestone.as_deref() != Some(id.as_str()) {
+                Arc::make_mut(&mut milestones[from]).dependencies[position].milestone = Some(id);
+            }
             if !edges[from].contains(&to) {
                 edges[from].push(to);
             }
         }
     }
+    let mut dependents: Vec<Vec<String>> = vec![Vec::new(); milestones.len()];
     for (from, targets) in edges.iter().enumerate() {
         for &to in targets {
             // `edges[from]` holds each target once, so no duplicate check is needed.
-            let id = milestones[from].id.clone();
-            Arc::make_mut(&mut milestones[to]).dependents.push(id);
+            dependents[to].push(milestones[from].id.clone());
         }
     }
-    report_self_dependencies(milestones, &edges, diagnostics);
-    report_cycles(milestones, &edges, diagnostics);
-    report_schedule_conflicts(milestones, &edges, diagnostics);
-    edges
-}
-
-fn report_self_dependencies(
-    milestones: &[Arc<Milestone>],
-    edges: &[Vec<usize>],
-    diagnostics: &mut Vec<Diagnostic>,
-) {
-    for (index, targets) in edges.iter().enumerate() {
-        if targets.contains(&index) {
-            let milestone = &milestones[index];
-            diagnostics.push(Diagnostic {
-                path: milestone.document.clone(),
-                line: milestone.line,
-                severity: Severity::Warning,
-                message: format!(
-                    "'{}' depends on itself; remove that dependency",
-                    milestone.id
-                ),
+    for (milestone, dependents) in milestones.iter_mut().zip(dependents) {
+        if milestone.dependents != dependents {
+            Arc::make_mut(milestone).dependents = dependents;
+        }
+    }
+    for (from, targets) in edges.iter().enumerate() {
+        diagnostics.extend(
+            self_dependency(&milestones[from], from, targets).map(|diagnostic| Tagged {
+                pass: Pass::SelfDependency,
+                milestone: from,
+                diagnostic,
+            }),
+        );
+    }
+    report_cycles(
+        milestones.len(),
+        |node| &edges[node],
+        |node| &milestones[node],
+        |milestone, _, diagnostic| {
+            diagnostics.push(Tagged {
+                pass: Pass::Cycle,
+                milestone,
+                diagnostic,
+            })
+        },
+    );
+    for (from, targets) in edges.iter().enumerate() {
+        for diagnostic in schedule_conflicts(
+            &milestones[from],
+            targets.iter().map(|&to| &*milestones[to]),
+        ) {
+            diagnostics.push(Tagged {
+                pass: Pass::Schedule,
+                milestone: from,
+                diagnostic,
             });
         }
     }
+    edges
 }
 
-/// Iterative depth-first search; each back edge is one reported cycle.
-fn report_cycles(
-    milestones: &[Arc<Milestone>],
-    edges: &[Vec<usize>],
-    diagnostics: &mut Vec<Diagnostic>,
+/// The diagnostic for a milestone among its own resolved dependencies
+/// (`targets`, with `me` its own position or handle).
+pub(crate) fn self_dependency<R: PartialEq>(
+    milestone: &Milestone,
+    me: R,
+    targets: &[R],
+) -> Option<Diagnostic> {
+    targets.contains(&me).then(|| Diagnostic {
+        path: milestone.document.clone(),
+        line: milestone.line,
+        severity: Severity::Warning,
+        message: format!(
+            "'{}' depends on itself; remove that dependency",
+            milestone.id
+        ),
+    })
+}
+
+/// Iterative depth-first search over `count` milestones in reading order,
+/// `edges(i)` the positions milestone `i` depends on; each back edge is one
+/// reported cycle, given to `report` with the position it starts at and
+/// the positions on it.
+pub(crate) fn report_cycles<'m, 'e>(
+    count: usize,
+    edges: impl Fn(usize) -> &'e [usize],
+    milestone: impl Fn(usize) -> &'m Milestone,
+    mut report: impl FnMut(usize, &[usize], Diagnostic),
 ) {
     #[derive(Clone, Copy, PartialEq)]
     enum Mark {
@@ -340,17 +478,17 @@ fn report_cycles(
     }
     /// Cycle reports are capped: past this many the graph needs fixing as a whole.
     const MAX_REPORTS: usize = 50;
-    let mut marks = vec![Mark::New; milestones.len()];
-    let mut stack_position = vec![0usize; milestones.len()];
+    let mut marks = vec![Mark::New; count];
+    let mut stack_position = vec![0usize; count];
     let mut reported: FastSet<Vec<usize>> = FastSet::default();
-    for root in 0..milestones.len() {
-        if marks[root] != Mark::New {
+    for root in 0..count {
+        if marks[root] != Mark::New || edges(root).is_empty() {
             continue;
         }
         let mut stack: Vec<(usize, usize)> = vec![(root, 0)];
         marks[root] = Mark::Open;
         while let Some(&mut (node, ref mut next)) = stack.last_mut() {
-            if let Some(&to) = edges[node].get(*next) {
+            if let Some(&to) = edges(node).get(*next) {
                 *next += 1;
                 if to == node {
                     continue;
@@ -368,22 +506,26 @@ fn report_cycles(
                         canonical.sort_unstable();
                         if reported.insert(canonical) {
                             let mut names: Vec<&str> =
-                                cycle.iter().map(|&n| milestones[n].id.as_str()).collect();
+                                cycle.iter().map(|&n| milestone(n).id.as_str()).collect();
                             if names.len() > 12 {
                                 names.drain(6..names.len() - 5);
                                 names.insert(6, "…");
                             }
-                            names.push(milestones[to].id.as_str());
-                            let first = &milestones[to];
-                            diagnostics.push(Diagnostic {
-                                path: first.document.clone(),
-                                line: first.line,
-                                severity: Severity::Error,
-                                message: format!(
-                                    "dependency cycle: {}; statuses ignore the edge that closes it",
-                                    names.join(" → ")
-                                ),
-                            });
+                            names.push(milestone(to).id.as_str());
+                            let first = milestone(to);
+                            report(
+                                to,
+                                &cycle,
+                                Diagnostic {
+                                    path: first.document.clone(),
+                                    line: first.line,
+                                    severity: Severity::Error,
+                                    message: format!(
+                                        "dependency cycle: {}; statuses ignore the edge that closes it",
+                                        names.join(" → ")
+                                    ),
+                                },
+                            );
                         }
                     }
                     Mark::Open | Mark::Closed => {}
@@ -396,38 +538,36 @@ fn report_cycles(
     }
 }
 
-fn report_schedule_conflicts(
-    milestones: &[Arc<Milestone>],
-    edges: &[Vec<usize>],
-    diagnostics: &mut Vec<Diagnostic>,
-) {
+/// The schedule conflicts of one milestone with its resolved dependencies.
+pub(crate) fn schedule_conflicts<'m>(
+    milestone: &Milestone,
+    dependencies: impl Iterator<Item = &'m Milestone>,
+) -> Vec<Diagnostic> {
     let finished = |m: &Milestone| matches!(m.state, State::Done | State::Cancelled);
-    for (from, targets) in edges.iter().enumerate() {
-        let milestone = &milestones[from];
-        let Some(target) = milestone.target else {
-            continue;
-        };
-        if finished(milestone) {
+    let Some(target) = milestone.target else {
+        return Vec::new();
+    };
+    if finished(milestone) {
+        return Vec::new();
+    }
+    let mut found = Vec::new();
+    for dependency in dependencies {
+        if std::ptr::eq(dependency, milestone) || dependency.state == State::Cancelled {
             continue;
         }
-        for &to in targets {
-            let dependency = &milestones[to];
-            if to == from || dependency.state == State::Cancelled {
-                continue;
-            }
-            if let Some(dependency_target) = dependency.target
-                && target < dependency_target
-            {
-                diagnostics.push(Diagnostic {
-                    path: milestone.document.clone(),
-                    line: milestone.line,
-                    severity: Severity::Warning,
-                    message: format!(
-                        "schedule conflict: '{}' is due {} but depends on '{}', due later ({})",
-                        milestone.id, target, dependency.id, dependency_target
-                    ),
-                });
-            }
+        if let Some(dependency_target) = dependency.target
+            && target < dependency_target
+        {
+            found.push(Diagnostic {
+                path: milestone.document.clone(),
+                line: milestone.line,
+                severity: Severity::Warning,
+                message: format!(
+                    "schedule conflict: '{}' is due {} but depends on '{}', due later ({})",
+                    milestone.id, target, dependency.id, dependency_target
+                ),
+            });
         }
     }
+    found
 }

@@ -1,0 +1,240 @@
+//! The live reader: after any sequence of edits, a re-read that folds the
+//! changed documents into the last roadmap gives exactly the roadmap a fresh
+//! read of the same files gives, and typical edits are folded in rather
+//! than assembled from scratch.
+
+use milepost_bench::{SplitMix64, generate};
+use milepost_shared::read::{ReadKind, ReadOptions, Reader};
+use milepost_shared::{Roadmap, Status};
+
+use crate::support::{day, examples_dir, load_tree, read_files};
+
+const TODAY: &str = "2026-03-01";
+
+/// Where two roadmaps first differ, in words a failing test can show.
+fn first_difference(live: &Roadmap, fresh: &Roadmap) -> Option<String> {
+    if live.milestones.len() != fresh.milestones.len() {
+        let ids =
+            |r: &Roadmap| -> Vec<String> { r.milestones.iter().map(|m| m.id.clone()).collect() };
+        return Some(format!(
+            "{} milestones live, {} fresh\nlive:  {:?}\nfresh: {:?}",
+            live.milestones.len(),
+            fresh.milestones.len(),
+            ids(live),
+            ids(fresh)
+        ));
+    }
+    for (a, b) in live.milestones.iter().zip(&fresh.milestones) {
+        if a != b {
+            return Some(format!("milestone differs:\nlive:  {a:#?}\nfresh: {b:#?}"));
+        }
+    }
+    if live.teams != fresh.teams {
+        return Some(format!(
+            "teams differ:\nlive:  {:#?}\nfresh: {:#?}",
+            live.teams, fresh.teams
+        ));
+    }
+    if live.diagnostics != fresh.diagnostics {
+        let position = live
+            .diagnostics
+            .iter()
+            .zip(&fresh.diagnostics)
+            .position(|(a, b)| a != b)
+            .unwrap_or(live.diagnostics.len().min(fresh.diagnostics.len()));
+        return Some(format!(
+            "diagnostics differ from #{position} ({} live, {} fresh):\nlive:  {:#?}\nfresh: {:#?}",
+            live.diagnostics.len(),
+            fresh.diagnostics.len(),
+            live.diagnostics.get(position),
+            fresh.diagnostics.get(position)
+        ));
+    }
+    if live.documents != fresh.documents {
+        return Some("documents differ".to_string());
+    }
+    if live != fresh {
+        return Some("markers or dates differ".to_string());
+    }
+    None
+}
+
+/// One random edit of a document's text, of the kinds teams make: a state,
+/// a date, a title, a line added, copied or removed, a new task with a
+/// dependency on another milestone, or back to the original.
+fn edit(text: &str, original: &str, titles: &[String], rng: &mut SplitMix64) -> String {
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    if lines.is_empty() {
+        return original.to_string();
+    }
+    let line = rng.below(lines.len());
+    match rng.below(9) {
+        0 | 1 => {
+            let swaps = [
+                ("Planned", "Done"),
+                ("In progress", "Blocked"),
+                ("Blocked", "In progress"),
+                ("Done", "Planned"),
+                ("- [ ]", "- [x]"),
+                ("- [x]", "- [ ]"),
+                ("status: planned", "status: blocked"),
+                ("status: done", "status: in_progress"),
+            ];
+            // The first line from a random point on that holds a state word.
+            for offset in 0..lines.len() {
+                let at = (line + offset) % lines.len();
+                if let Some((from, to)) = swaps.iter().find(|(from, _)| lines[at].contains(from)) {
+                    lines[at] = lines[at].replacen(from, to, 1);
+                    break;
+                }
+            }
+        }
+        2 => {
+            lines[line] = lines[line]
+                .replacen("2026-0", "2026-1", 1)
+                .replacen("Q1", "Q3", 1)
+        }
+        3 => {
+            lines[line] = lines[line]
+                .replacen("| ", "| Revised ", 1)
+                .replacen("**", "**New ", 1)
+        }
+        4 => {
+            lines.remove(line);
+        }
+        5 => {
+            let copy = lines[line].clone();
+            lines.insert(line, copy);
+        }
+        6 | 7 => {
+            let depends = rng.choice(titles).clone();
+            let number = rng.below(1000);
+            lines.push(String::new());
+            lines.push(format!(
+                "- [ ] **Added work {number}** — follow-up (owner: Platform) (target 2026-0{}-1{}). Depends on: {depends}",
+                1 + rng.below(9),
+                rng.below(10)
+            ));
+        }
+        _ => return original.to_string(),
+    }
+    let mut out = lines.join("\n");
+    out.push('\n');
+    out
+}
+
+/// Runs `steps` random edits over `files`, checking every re-read against
+/// a fresh read; returns how many re-reads were folded in.
+fn check_edits(mut files: Vec<(String, Vec<u8>)>, steps: usize, seed: u64) -> usize {
+    let originals: Vec<String> = files
+        .iter()
+        .map(|(_, bytes)| String::from_utf8_lossy(bytes).into_owned())
+        .collect();
+    let editable: Vec<usize> = (0..files.len())
+        .filter(|&i| {
+            let path = &files[i].0;
+            (path.ends_with(".md") || path.ends_with(".roadmap.yaml")) && !path.contains("catalog")
+        })
+        .collect();
+    let mut reader = Reader::new(ReadOptions::new(day(TODAY)));
+    for (path, bytes) in &files {
+        reader.set_source(path, bytes);
+    }
+    let mut fresh = read_files(&files, TODAY);
+    assert_eq!(first_difference(&reader.roadmap(), &fresh), None);
+    let mut rng = SplitMix64::new(seed);
+    let mut folded = 0;
+    for step in 0..steps {
+        let titles: Vec<String> = fresh
+            .milestones
+            .iter()
+            .map(|m| {
+                if rng.below(2) == 0 {
+                    m.id.clone()
+                } else {
+                    m.title.clone()
+                }
+            })
+            .chain(["an external vendor".to_string()])
+            .collect();
+        // Usually one document changes between reads, sometimes two.
+        let changes = if rng.below(5) == 0 { 2 } else { 1 };
+        let mut described = Vec::new();
+        for _ in 0..changes {
+            let index = *rng.choice(&editable);
+            let text = String::from_utf8_lossy(&files[index].1).into_owned();
+            let edited = edit(&text, &originals[index], &titles, &mut rng);
+            files[index].1 = edited.into_bytes();
+            reader.set_source(&files[index].0, &files[index].1);
+            described.push(files[index].0.clone());
+        }
+        let live = reader.roadmap();
+        if matches!(reader.last_read(), ReadKind::Folded(_)) {
+            folded += 1;
+        }
+        fresh = read_files(&files, TODAY);
+        if let Some(difference) = first_difference(&live, &fresh) {
+            panic!(
+                "step {step} (seed {seed}, {:?}, edited {described:?}): the live roadmap is not the fresh one: {difference}",
+                reader.last_read()
+            );
+        }
+    }
+    folded
+}
+
+#[test]
+fn live_rereads_of_a_generated_corpus_match_fresh_reads() {
+    let corpus = generate(40);
+    let files: Vec<(String, Vec<u8>)> = corpus
+        .docs
+        .iter()
+        .map(|doc| (doc.path.clone(), doc.text.clone().into_bytes()))
+        .collect();
+    let steps = 120;
+    let folded = check_edits(files, steps, 7);
+    // Most random edits stay inside their document: if hardly any were
+    // folded in, the live path is not working.
+    assert!(
+        folded * 2 >= steps,
+        "only {folded} of {steps} re-reads were folded in"
+    );
+}
+
+#[test]
+fn live_rereads_of_the_northwind_tree_match_fresh_reads() {
+    let files = load_tree(&examples_dir().join("northwind"));
+    let folded = check_edits(files, 80, 11);
+    assert!(folded > 0, "no re-read of northwind was folded in");
+}
+
+#[test]
+fn a_folded_status_change_reaches_its_dependents() {
+    // Blocking a milestone blocks what depends on it in another document.
+    let files = vec![
+        (
+            "a.md".to_string(),
+            b"# A\n\n| ID | Milestone | Target | Status |\n| --- | --- | --- | --- |\n| A-1 | Schema | 2026-06-01 | Planned |\n".to_vec(),
+        ),
+        (
+            "b.md".to_string(),
+            b"# B\n\n| ID | Milestone | Target | Status | Depends on |\n| --- | --- | --- | --- | --- |\n| B-1 | Rollout | 2026-07-01 | Planned | A-1 |\n".to_vec(),
+        ),
+    ];
+    let mut reader = Reader::new(ReadOptions::new(day(TODAY)));
+    for (path, bytes) in &files {
+        reader.set_source(path, bytes);
+    }
+    let before = reader.roadmap();
+    let status = |r: &Roadmap, id: &str| r.milestones.iter().find(|m| m.id == id).map(|m| m.status);
+    assert_eq!(status(&before, "B-1"), Some(Status::OnTrack));
+    reader.set_source(
+        "a.md",
+        b"# A\n\n| ID | Milestone | Target | Status |\n| --- | --- | --- | --- |\n| A-1 | Schema | 2026-06-01 | Blocked |\n",
+    );
+    let after = reader.roadmap();
+    assert_eq!(reader.last_read(), ReadKind::Folded(1));
+    assert_eq!(status(&after, "B-1"), Some(Status::Blocked));
+    // The previous revision is untouched (pages still reading it see it whole).
+    assert_eq!(status(&before, "B-1"), Some(Status::OnTrack));
+}
