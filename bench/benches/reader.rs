@@ -101,33 +101,59 @@ fn incremental<M: Measurement>(c: &mut Criterion<M>, group_name: &str) {
     }
     black_box(reader.roadmap());
 
-    // Alternate between two versions of one document so every iteration is a
-    // real change: the edited one gains a finished task and a changed status.
     let changed = corpus
         .docs
         .iter()
         .find(|doc| doc.is_markdown())
         .map_or_else(|| corpus.docs[0].clone(), Clone::clone);
     let original = changed.text.clone();
-    let edited = format!(
-        "{}\n- [x] **Extra task** — added in an edit (owner: Platform) (target 2026-04-01).\n",
-        original.replacen("| Planned |", "| ✅ Done |", 1)
-    );
-    let versions = [original.into_bytes(), edited.into_bytes()];
+    // Each case alternates between the original and one edit, so every
+    // iteration is a real change of the kind named.
+    let cases = [
+        // The common edit: a status changes and a finished task is added.
+        (
+            "set_source+roadmap (1 of 2000 changed)",
+            format!(
+                "{}\n- [x] **Extra task** — added in an edit (owner: Platform) (target 2026-04-01).\n",
+                original.replacen("| Planned |", "| ✅ Done |", 1)
+            ),
+        ),
+        // A new dependency on another document's milestone: the graph
+        // changes, so cycles are looked for again over the whole roadmap.
+        (
+            "set_source+roadmap, a dependency added",
+            format!(
+                "{original}\n- [ ] **Extra task** — follow-up (owner: Platform) (target 2026-04-01). Depends on: D1-M1\n"
+            ),
+        ),
+        // A title and an id change: every dependency that named either is
+        // resolved again.
+        (
+            "set_source+roadmap, a title and an id changed",
+            original.replacen(
+                "| D0-M1 | Migrate service token |",
+                "| D0-M1a | Migrate service tokens |",
+                1,
+            ),
+        ),
+    ];
 
     let mut group = c.benchmark_group(group_name);
     group
         .sample_size(20)
         .warm_up_time(Duration::from_secs(2))
         .measurement_time(Duration::from_secs(6));
-    let mut flip = 0usize;
-    group.bench_function("set_source+roadmap (1 of 2000 changed)", |b| {
-        b.iter(|| {
-            flip ^= 1;
-            reader.set_source(&changed.path, &versions[flip]);
-            reader.roadmap()
-        })
-    });
+    for (name, edited) in cases {
+        let versions = [original.clone().into_bytes(), edited.into_bytes()];
+        let mut flip = 0usize;
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                flip ^= 1;
+                reader.set_source(&changed.path, &versions[flip]);
+                reader.roadmap()
+            })
+        });
+    }
     group.finish();
 }
 
