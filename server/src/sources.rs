@@ -196,10 +196,20 @@ impl Root {
         inside.then_some(real)
     }
 
-    /// Reads one file of the root, refusing anything that resolves outside it.
+    /// Reads one file of the root, refusing anything that resolves outside
+    /// it. At most one byte past the reader's limit is read: the reader
+    /// reports a larger file instead of reading it.
     pub fn read(&self, path: &Path) -> Option<Vec<u8>> {
+        use std::io::Read;
         let real = self.resolve(path)?;
-        std::fs::read(real).ok()
+        let limit = u64::try_from(milepost_shared::read::MAX_SOURCE_BYTES).unwrap_or(u64::MAX);
+        let mut bytes = Vec::new();
+        std::fs::File::open(real)
+            .ok()?
+            .take(limit.saturating_add(1))
+            .read_to_end(&mut bytes)
+            .ok()?;
+        Some(bytes)
     }
 }
 

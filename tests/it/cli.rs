@@ -207,6 +207,40 @@ fn check_prints_diagnostics_and_exits_1_on_errors() {
 }
 
 #[test]
+fn an_oversized_file_is_reported_and_the_rest_still_read() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let plan = "# Plan\n\n- [ ] **Ship it** (target 2026-03-01)\n";
+    std::fs::write(dir.path().join("plan.md"), plan).expect("write plan");
+    // A stray dump one byte over the limit, in a roadmap-looking file.
+    let mut dump = b"# Dump\n\n- [ ] **Never read** (target 2026-03-01)\n".to_vec();
+    dump.resize(milepost_shared::read::MAX_SOURCE_BYTES + 1, b'x');
+    std::fs::write(dir.path().join("dump.md"), dump).expect("write dump");
+    let root = dir.path().to_string_lossy().into_owned();
+
+    let output = run(&["check", &root]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(
+        text.lines().any(
+            |line| line.contains("dump.md:1: error: file is larger than")
+                && line.contains("split it")
+        ),
+        "{text}"
+    );
+
+    let output = run(&["export", "--today", "2026-01-20", &root]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let roadmap: milepost_shared::Roadmap =
+        serde_json::from_str(&stdout(&output)).expect("export JSON");
+    let titles: Vec<&str> = roadmap
+        .milestones
+        .iter()
+        .map(|m| m.title.as_str())
+        .collect();
+    assert_eq!(titles, ["Ship it"]);
+}
+
+#[test]
 fn check_exits_0_when_there_is_no_error() {
     let output = run(&[
         "check",

@@ -255,9 +255,27 @@ impl Reader {
     }
 }
 
+/// The most bytes read from one source: a roadmap document is a few
+/// kilobytes, and a stray data dump must not fill the server's memory.
+/// Callers may read one byte more than this and pass it on, so the reader
+/// can say the file was too large.
+pub const MAX_SOURCE_BYTES: usize = 8 * 1024 * 1024;
+
 /// The first stage for one document: bytes in, loose records out.
 fn extract(path: &str, bytes: &[u8]) -> Extraction {
     let mut extraction = Extraction::new(path);
+    if bytes.len() > MAX_SOURCE_BYTES {
+        extraction.kind = Kind::Ignored;
+        extraction.diagnose(
+            1,
+            Severity::Error,
+            format!(
+                "file is larger than {} MiB, the most read from one document; it was not read (split it into smaller documents)",
+                MAX_SOURCE_BYTES >> 20
+            ),
+        );
+        return extraction;
+    }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let lossy;
     let text = match std::str::from_utf8(bytes) {
