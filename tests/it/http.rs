@@ -1336,3 +1336,34 @@ fn same_names_in_two_roots_are_told_apart() {
     );
     assert_eq!(roadmap.milestones.len(), 2);
 }
+
+#[tokio::test]
+async fn a_request_past_the_timeout_gets_408_and_the_server_keeps_serving() {
+    let settings = HttpSettings {
+        request_timeout: Duration::from_millis(200),
+        ..HttpSettings::default()
+    };
+    let (router, state) = examples_app("2026-01-20", settings);
+    // Every builder busy: a filtered answer not built yet has to wait.
+    let builders = state.builders().clone();
+    let busy = builders
+        .clone()
+        .acquire_many_owned(u32::try_from(builders.available_permits()).unwrap_or(u32::MAX))
+        .await
+        .unwrap_or_else(|error| panic!("cannot hold the builders: {error}"));
+    let answer = get(&router, "/api/roadmap?status=overdue").await;
+    assert_eq!(answer.status, StatusCode::REQUEST_TIMEOUT);
+    // Answers that need no builder are still served meanwhile.
+    assert_eq!(get(&router, "/api/roadmap").await.status, StatusCode::OK);
+    drop(busy);
+    let answer = get(&router, "/api/roadmap?status=overdue").await;
+    assert_eq!(answer.status, StatusCode::OK);
+    let roadmap: Roadmap = answer.json();
+    assert!(!roadmap.milestones.is_empty());
+    assert!(
+        roadmap
+            .milestones
+            .iter()
+            .all(|m| m.status == Status::Overdue)
+    );
+}
