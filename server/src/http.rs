@@ -22,6 +22,7 @@ use milepost_shared::{ApiError, Filter, ReloadEvent, Roadmap, compute_statuses};
 use tokio::sync::broadcast::error::RecvError;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
@@ -126,23 +127,19 @@ pub fn app(state: AppState) -> Router {
     }
     router
         .layer(middleware::from_fn(check_limits))
-        .layer(middleware::from_fn(move |request: Request, next: Next| {
-            let csp = csp.clone();
-            async move {
-                let mut response = next.run(request).await;
-                let headers = response.headers_mut();
-                headers.insert(header::CONTENT_SECURITY_POLICY, csp);
-                headers.insert(
-                    header::X_CONTENT_TYPE_OPTIONS,
-                    HeaderValue::from_static("nosniff"),
-                );
-                headers.insert(
-                    header::REFERRER_POLICY,
-                    HeaderValue::from_static("strict-origin-when-cross-origin"),
-                );
-                response
-            }
-        }))
+        // Fixed values set on every response, without a boxed middleware.
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CONTENT_SECURITY_POLICY,
+            csp,
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("strict-origin-when-cross-origin"),
+        ))
         .layer(TraceLayer::new_for_http())
 }
 
