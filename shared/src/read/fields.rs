@@ -165,6 +165,9 @@ enum Key {
 }
 
 /// Keywords that open a field, with whether a date must follow them.
+/// Grouped by first letter (the first match wins, and only keywords with
+/// the same first letter can match the same text, so the order within a
+/// group is the one that matters); `keys_from` picks a group.
 const INLINE_KEYS: &[(&str, Key)] = &[
     ("owners:", Key::Owners),
     ("owner:", Key::Owners),
@@ -174,29 +177,49 @@ const INLINE_KEYS: &[(&str, Key)] = &[
     ("due:", Key::Target),
     ("due ", Key::Target),
     ("deadline:", Key::Target),
+    ("depends on:", Key::Dependencies),
+    ("depends on ", Key::Dependencies),
+    ("dependencies:", Key::Dependencies),
     ("eta:", Key::Target),
     ("by ", Key::Target),
+    ("blocked by:", Key::Dependencies),
+    ("blocked by ", Key::Dependencies),
     ("start:", Key::Start),
     ("starts ", Key::Start),
     ("start ", Key::Start),
     ("status:", Key::Status),
     ("state:", Key::Status),
-    ("depends on:", Key::Dependencies),
-    ("depends on ", Key::Dependencies),
-    ("dependencies:", Key::Dependencies),
-    ("blocked by:", Key::Dependencies),
-    ("blocked by ", Key::Dependencies),
     ("requires:", Key::Dependencies),
     ("after ", Key::Dependencies),
 ];
+
+/// The keywords starting with `first` (a lowercase ASCII letter), in order.
+fn keys_from(first: u8) -> &'static [(&'static str, Key)] {
+    let range = match first {
+        b'o' => 0..3,
+        b't' => 3..5,
+        b'd' => 5..11,
+        b'e' => 11..12,
+        b'b' => 12..15,
+        b's' => 15..20,
+        b'r' => 20..21,
+        b'a' => 21..22,
+        _ => 0..0,
+    };
+    &INLINE_KEYS[range]
+}
 
 /// Finds the inline fields of one line of item text (`(owner: X)`,
 /// `(target 2025-11-29)`, `due 2025-11-29`, `Depends on: X, Y`, `blocked by X`,
 /// `(cancelled 2026-01-05)` …).
 pub(crate) fn inline_fields(text: &str, anchor: NaiveDate, fields: &mut InlineFields) {
-    let lower = text.to_ascii_lowercase();
-    let bytes = lower.as_bytes();
-    let closes = matching_parens(bytes);
+    // Keywords are matched ignoring ASCII case, on the text itself.
+    let bytes = text.as_bytes();
+    let closes = if bytes.contains(&b'(') {
+        matching_parens(bytes)
+    } else {
+        Vec::new()
+    };
     // The first ASCII digit at or after `index` (a state word counts as a
     // field only with a date close behind it); moved forward as `index` passes it.
     let mut next_digit = 0;
@@ -215,16 +238,16 @@ pub(crate) fn inline_fields(text: &str, anchor: NaiveDate, fields: &mut InlineFi
             continue;
         }
         let at_word_start = index == 0 || !bytes[index - 1].is_ascii_alphanumeric();
-        // Every keyword starts with one of these letters.
+        // Only the keywords with this first letter can match here.
         if at_word_start
-            && matches!(
-                bytes[index],
-                b'o' | b't' | b'd' | b'e' | b'b' | b's' | b'r' | b'a'
-            )
-            && let Some(&(keyword, key)) = INLINE_KEYS.iter().find(|(keyword, _)| {
-                keyword.as_bytes()[0] == bytes[index]
-                    && bytes[index..].starts_with(keyword.as_bytes())
-            })
+            && let Some(&(keyword, key)) =
+                keys_from(bytes[index].to_ascii_lowercase())
+                    .iter()
+                    .find(|(keyword, _)| {
+                        bytes
+                            .get(index..index + keyword.len())
+                            .is_some_and(|head| head.eq_ignore_ascii_case(keyword.as_bytes()))
+                    })
         {
             let value_start = index + keyword.len();
             if let Some(value_end) = field_value(text, value_start, key, anchor, fields) {
@@ -264,6 +287,12 @@ pub(crate) fn inline_fields(text: &str, anchor: NaiveDate, fields: &mut InlineFi
             }
         }
         index += 1;
+        // The rest of an ASCII word holds no word start and no parenthesis.
+        if bytes[index - 1].is_ascii_alphanumeric() {
+            while index < bytes.len() && bytes[index].is_ascii_alphanumeric() {
+                index += 1;
+            }
+        }
         while index < bytes.len() && !text.is_char_boundary(index) {
             index += 1;
         }
@@ -306,7 +335,8 @@ fn parenthesised(
         if part.is_empty() {
             continue;
         }
-        let keyed = INLINE_KEYS.iter().find(|(keyword, _)| {
+        let first = part.as_bytes().first().map_or(0, u8::to_ascii_lowercase);
+        let keyed = keys_from(first).iter().find(|(keyword, _)| {
             let keyword = keyword.strip_suffix(' ').unwrap_or(keyword).as_bytes();
             part.as_bytes()
                 .get(..keyword.len())
@@ -409,7 +439,9 @@ fn field_value(
                 // `after X` only when X reads as an id: "after lunch" is prose.
                 let first = value.split_whitespace().next().unwrap_or_default();
                 let text_before = &text[..start];
-                if text_before.to_ascii_lowercase().ends_with("after ")
+                let before = text_before.as_bytes();
+                if before.len() >= 6
+                    && before[before.len() - 6..].eq_ignore_ascii_case(b"after ")
                     && !super::text::is_id_token(first.trim_end_matches([',', '.']))
                 {
                     return None;
@@ -438,4 +470,33 @@ fn clause_end(text: &str) -> usize {
         }
     }
     bytes.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `keys_from` hands out exactly the keywords with that first letter, in
+    /// the table's order, and the table keeps each letter together.
+    #[test]
+    fn keyword_groups_cover_the_table() {
+        let mut seen = 0;
+        for first in b'a'..=b'z' {
+            let group = keys_from(first);
+            assert!(
+                group
+                    .iter()
+                    .all(|(keyword, _)| keyword.as_bytes()[0] == first)
+            );
+            let expected: Vec<&str> = INLINE_KEYS
+                .iter()
+                .filter(|(keyword, _)| keyword.as_bytes()[0] == first)
+                .map(|(keyword, _)| *keyword)
+                .collect();
+            let got: Vec<&str> = group.iter().map(|(keyword, _)| *keyword).collect();
+            assert_eq!(got, expected, "{}", char::from(first));
+            seen += group.len();
+        }
+        assert_eq!(seen, INLINE_KEYS.len());
+    }
 }

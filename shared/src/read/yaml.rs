@@ -8,15 +8,17 @@ use super::render::description_html;
 use super::{catalog, states};
 use crate::model::{Marker, Progress, Severity, State};
 
+mod block;
+
 /// A YAML node with the 1-based line it starts on (relative to the text parsed).
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub(crate) struct Node {
     pub line: u32,
     pub value: Value,
 }
 
 /// The shapes the reader cares about; every scalar is kept as text.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub(crate) enum Value {
     Null,
     Text(String),
@@ -36,6 +38,9 @@ pub(crate) struct YamlError {
 
 /// Parses every document of a YAML stream.
 pub(crate) fn parse(text: &str) -> Result<Vec<Node>, YamlError> {
+    if let Some(root) = block::parse(text) {
+        return Ok(vec![root]);
+    }
     match MarkedYaml::load_from_str(text) {
         Ok(documents) => Ok(documents.iter().map(|doc| convert(doc, 0)).collect()),
         Err(error) => Err(YamlError {
@@ -73,6 +78,15 @@ fn convert(node: &MarkedYaml<'_>, depth: usize) -> Node {
         }
     };
     Node { line, value }
+}
+
+/// A plain scalar's value, typed as saphyr types it (`true`, `12`, `~` are
+/// not strings) and then kept as text like every scalar.
+fn plain_scalar(text: &str) -> Value {
+    if text.is_empty() {
+        return Value::Null;
+    }
+    scalar_text(&Scalar::parse_from_cow(std::borrow::Cow::Borrowed(text)))
 }
 
 fn scalar_text(scalar: &Scalar<'_>) -> Value {
