@@ -481,11 +481,14 @@ pub(crate) fn report_cycles<'m, 'e>(
     let mut marks = vec![Mark::New; count];
     let mut stack_position = vec![0usize; count];
     let mut reported: FastSet<Vec<usize>> = FastSet::default();
+    // One stack for every root: most roots have a short walk.
+    let mut stack: Vec<(usize, usize)> = Vec::new();
     for root in 0..count {
         if marks[root] != Mark::New || edges(root).is_empty() {
             continue;
         }
-        let mut stack: Vec<(usize, usize)> = vec![(root, 0)];
+        stack.clear();
+        stack.push((root, 0));
         marks[root] = Mark::Open;
         while let Some(&mut (node, ref mut next)) = stack.last_mut() {
             if let Some(&to) = edges(node).get(*next) {
