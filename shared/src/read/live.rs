@@ -372,13 +372,23 @@ impl Live {
             return Err(Reassemble);
         }
         let roadmap_kind = |e: &Extraction| matches!(e.kind, Kind::Markdown | Kind::YamlRoadmap);
+        let same_facts = old.owners == new.owners
+            && old.named_teams == new.named_teams
+            && old.teams == new.teams
+            && old.groups == new.groups
+            && old.entities.is_empty()
+            && new.entities.is_empty();
+        if !same_facts || old.kind == Kind::Catalog || new.kind == Kind::Catalog {
+            return Err(Reassemble);
+        }
+        if !yields_roadmap(old) && !yields_roadmap(new) {
+            // A document with no milestone before or after (a README next
+            // to the roadmaps): only its diagnostics can have changed.
+            self.merge(doc, new);
+            return Ok(());
+        }
         if !(roadmap_kind(old) && roadmap_kind(new) && yields_roadmap(old) && yields_roadmap(new))
             || old.kind != new.kind
-            || old.owners != new.owners
-            || old.named_teams != new.named_teams
-            || old.teams != new.teams
-            || old.groups != new.groups
-            || !new.entities.is_empty()
         {
             return Err(Reassemble);
         }
