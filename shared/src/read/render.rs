@@ -91,34 +91,24 @@ fn push_bullet(html: &mut String, open: &mut bool, text: &str) -> Option<()> {
 /// HTML is the text itself in a paragraph.
 fn is_plain_paragraph(text: &str) -> bool {
     let text = text.trim();
+    let bytes = text.as_bytes();
     text.chars().next().is_some_and(char::is_alphabetic)
-        && !text.bytes().any(|byte| {
-            matches!(
-                byte,
-                b'\n'
-                    | b'\r'
-                    | b'\\'
-                    | b'`'
-                    | b'*'
-                    | b'_'
-                    | b'['
-                    | b']'
-                    | b'<'
-                    | b'>'
-                    | b'&'
-                    | b'!'
-                    | b'#'
-                    | b'~'
-                    | b'|'
-                    | b'"'
-                    | b'\t'
-                    | b'$'
-                    | b'^'
-                    | b'='
-            )
-        })
-        && !text.as_bytes().windows(2).any(|pair| pair == b"  ")
+        && !bytes.iter().any(|&byte| MARKUP_BYTES[usize::from(byte)])
+        && !bytes.windows(2).any(|pair| pair == b"  ")
 }
+
+/// The bytes that may give a line meaning in markdown or HTML (or are
+/// line breaks and tabs), looked up in one table per byte.
+const MARKUP_BYTES: [bool; 256] = {
+    let mut table = [false; 256];
+    let special = b"\n\r\\`*_[]<>&!#~|\"\t$^=";
+    let mut index = 0;
+    while index < special.len() {
+        table[special[index] as usize] = true;
+        index += 1;
+    }
+    table
+};
 
 #[cfg(test)]
 mod tests {

@@ -62,6 +62,15 @@ const WORDS: &[(&str, State)] = &[
 /// (`🔴 Blocked — legal review` is blocked; `✅ Done (2026-01-14)` is done).
 /// `None` when the text names no state.
 pub(crate) fn read_state(text: &str) -> Option<State> {
+    if text.is_ascii() {
+        read_ascii_state(text.as_bytes())
+    } else {
+        read_any_state(text)
+    }
+}
+
+/// `read_state` for any text, on a lowercase copy.
+fn read_any_state(text: &str) -> Option<State> {
     let lower = text.to_lowercase();
     let mut previous_alphanumeric = false;
     // One scan: the first position where a marker starts wins; at one
@@ -84,6 +93,31 @@ pub(crate) fn read_state(text: &str) -> Option<State> {
             }
         }
         previous_alphanumeric = ch.is_alphanumeric();
+    }
+    None
+}
+
+/// `read_state` for ASCII text (no emoji can be in it), compared ignoring
+/// ASCII case instead of on a lowercase copy.
+fn read_ascii_state(bytes: &[u8]) -> Option<State> {
+    let mut previous_alphanumeric = false;
+    for (index, &byte) in bytes.iter().enumerate() {
+        let first = byte.to_ascii_lowercase();
+        if first.is_ascii_alphabetic() && !previous_alphanumeric {
+            let rest = &bytes[index..];
+            let found = WORDS.iter().find(|(word, _)| {
+                let word = word.as_bytes();
+                word[0] == first
+                    && rest
+                        .get(..word.len())
+                        .is_some_and(|head| head.eq_ignore_ascii_case(word))
+                    && !rest.get(word.len()).is_some_and(u8::is_ascii_alphanumeric)
+            });
+            if let Some(&(_, state)) = found {
+                return Some(state);
+            }
+        }
+        previous_alphanumeric = byte.is_ascii_alphanumeric();
     }
     None
 }
@@ -133,4 +167,37 @@ pub(crate) fn find_word(haystack: &str, word: &str) -> Option<usize> {
         }
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The ASCII scan finds what the general one finds.
+    #[test]
+    fn ascii_states_read_like_the_general_scan() {
+        for text in [
+            "Done",
+            "IN PROGRESS since May",
+            "not started",
+            "Started",
+            "restarted later",
+            "won't do",
+            "Blocked - waiting on legal",
+            "on-hold",
+            "In-Progress",
+            "doneish",
+            "pre-done",
+            "2026-01-05 completed",
+            "TODO",
+            "",
+            "nothing here",
+        ] {
+            assert_eq!(
+                read_ascii_state(text.as_bytes()),
+                read_any_state(text),
+                "{text}"
+            );
+        }
+    }
 }

@@ -122,7 +122,6 @@ pub(crate) fn find_str(haystack: &str, needle: &str) -> Option<usize> {
 
 /// The matching key: lowercase letters and digits, every other run one space.
 pub(crate) fn key(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
     let mut pending_space = false;
     if text.is_ascii() {
         // The common case, a byte at a time (the same rule as below).
@@ -141,6 +140,7 @@ pub(crate) fn key(text: &str) -> String {
         // ASCII letters, digits and spaces: always UTF-8.
         return String::from_utf8(bytes).unwrap_or_default();
     }
+    let mut out = String::with_capacity(text.len());
     for ch in text.chars() {
         if ch.is_alphanumeric() {
             if pending_space && !out.is_empty() {
