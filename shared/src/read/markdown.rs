@@ -223,14 +223,28 @@ pub(crate) fn extract_markdown(text: &str, extraction: &mut Extraction) {
     }
 }
 
-/// Whether `words` (as `header_words` gives them) holds any of `phrases`
-/// at word boundaries: `has_phrase` for each, the one-word phrases checked
-/// in a single pass over the words.
-fn has_any_phrase(words: &str, phrases: &[&str]) -> bool {
-    words.split(' ').any(|word| phrases.contains(&word))
-        || phrases
-            .iter()
-            .any(|phrase| phrase.contains(' ') && super::states::find_word(words, phrase).is_some())
+/// For each list of phrases, whether `words` (as `header_words` gives them)
+/// holds one of them at word boundaries (as `find_word` finds it). One pass
+/// over the words for the one-word phrases; the longer ones are searched
+/// only when the words could hold them.
+fn phrase_lists<const N: usize>(words: &str, lists: [&[&str]; N]) -> [bool; N] {
+    let mut found = [false; N];
+    for word in words.split(' ') {
+        for (list, hit) in lists.iter().zip(found.iter_mut()) {
+            *hit = *hit || list.contains(&word);
+        }
+    }
+    if words.contains(' ') {
+        for (list, hit) in lists.iter().zip(found.iter_mut()) {
+            *hit = *hit
+                || list.iter().any(|phrase| {
+                    phrase.len() <= words.len()
+                        && phrase.contains(' ')
+                        && super::states::find_word(words, phrase).is_some()
+                });
+        }
+    }
+    found
 }
 
 fn heading_level(level: HeadingLevel) -> u8 {
@@ -279,7 +293,7 @@ impl<'a> Context<'a> {
         }
         let parent = self.current_section();
         let words = super::fields::header_words(title);
-        let has = |list: &[&str]| has_any_phrase(&words, list);
+        let [criteria, ownership] = phrase_lists(&words, [CRITERIA_WORDS, OWNERSHIP_WORDS]);
         let inherited_criteria = self.sections.last().is_some_and(|section| section.criteria);
         let inherited_ownership = self
             .sections
@@ -288,8 +302,8 @@ impl<'a> Context<'a> {
         self.sections.push(Section {
             level,
             title: title.to_string(),
-            criteria: inherited_criteria || has(CRITERIA_WORDS),
-            ownership: inherited_ownership || has(OWNERSHIP_WORDS),
+            criteria: inherited_criteria || criteria,
+            ownership: inherited_ownership || ownership,
         });
         if level == 1 && self.extraction.first_heading.is_none() && !title.is_empty() {
             self.extraction.first_heading = Some(strip_markup(title));
@@ -916,10 +930,11 @@ impl Columns {
         // person, a version or a score; without a target or state column they
         // are not roadmaps even when they have a name and an owner column.
         let reference_table = unassigned.iter().any(|&index| {
-            has_any_phrase(
+            let [reference] = phrase_lists(
                 &super::fields::header_words(&header[index]),
-                REFERENCE_WORDS,
-            )
+                [REFERENCE_WORDS],
+            );
+            reference
         });
         if reference_table && columns.target.is_none() && columns.state.is_none() {
             return None;

@@ -8,27 +8,43 @@ pub(crate) fn strip_markup(text: &str) -> String {
         return text.to_string();
     }
     let mut out = String::with_capacity(text.len());
-    let mut chars = text.chars().peekable();
-    while let Some(ch) = chars.next() {
+    // Characters kept as they are accumulate in `text[run..]` and are copied
+    // in one go before any character that needs a rule.
+    let mut run = 0;
+    // Whether the last character was kept as it is and is not a space (a
+    // space after it is then kept as it is too).
+    let mut after_kept = false;
+    let mut chars = text.char_indices().peekable();
+    while let Some((index, ch)) = chars.next() {
+        let kept = match ch {
+            '*' | '`' | '~' | '_' | '\\' | '[' | ']' => false,
+            ' ' => after_kept,
+            c => !(c.is_whitespace() || c.is_control()),
+        };
+        if kept {
+            after_kept = ch != ' ';
+            continue;
+        }
+        out.push_str(&text[run..index]);
         match ch {
             '*' | '`' | '~' => {}
             '_' => {
                 // Keep snake_case words; drop `_emphasis_` markers at word edges.
                 let prev_alnum = out.chars().last().is_some_and(char::is_alphanumeric);
-                let next_alnum = chars.peek().is_some_and(|c| c.is_alphanumeric());
+                let next_alnum = chars.peek().is_some_and(|&(_, c)| c.is_alphanumeric());
                 if prev_alnum && next_alnum {
                     out.push('_');
                 }
             }
             '\\' => {
-                if let Some(next) = chars.next() {
+                if let Some((_, next)) = chars.next() {
                     out.push(next);
                 }
             }
-            ']' if chars.peek() == Some(&'(') => {
+            ']' if chars.peek().is_some_and(|&(_, c)| c == '(') => {
                 // Skip the link target.
                 let mut depth = 0;
-                for next in chars.by_ref() {
+                for (_, next) in chars.by_ref() {
                     match next {
                         '(' => depth += 1,
                         ')' => {
@@ -41,18 +57,21 @@ pub(crate) fn strip_markup(text: &str) -> String {
                     }
                 }
             }
-            '[' => {}
-            ']' => {}
-            c if c.is_whitespace() || c.is_control() => {
+            '[' | ']' => {}
+            _ => {
+                // Whitespace and control characters: one space between words.
                 if !out.ends_with(' ') && !out.is_empty() {
                     out.push(' ');
                 }
             }
-            c => out.push(c),
         }
+        run = chars.peek().map_or(text.len(), |&(next, _)| next);
+        after_kept = false;
     }
-    let trimmed = out.trim_end();
-    trimmed.to_string()
+    out.push_str(&text[run..]);
+    let kept = out.trim_end().len();
+    out.truncate(kept);
+    out
 }
 
 /// Text `strip_markup` leaves as it is: no markup character, no control
@@ -280,4 +299,93 @@ pub(crate) fn readable_title(text: &str) -> String {
             .map_or(text.len(), |(index, _)| index);
     }
     format!("{}…", text[..cut].trim_end())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `strip_markup` as first written, a character at a time: the
+    /// reference the faster one must agree with.
+    fn reference_strip_markup(text: &str) -> String {
+        let mut out = String::with_capacity(text.len());
+        let mut chars = text.chars().peekable();
+        while let Some(ch) = chars.next() {
+            match ch {
+                '*' | '`' | '~' => {}
+                '_' => {
+                    let prev_alnum = out.chars().last().is_some_and(char::is_alphanumeric);
+                    let next_alnum = chars.peek().is_some_and(|c| c.is_alphanumeric());
+                    if prev_alnum && next_alnum {
+                        out.push('_');
+                    }
+                }
+                '\\' => {
+                    if let Some(next) = chars.next() {
+                        out.push(next);
+                    }
+                }
+                ']' if chars.peek() == Some(&'(') => {
+                    let mut depth = 0;
+                    for next in chars.by_ref() {
+                        match next {
+                            '(' => depth += 1,
+                            ')' => {
+                                depth -= 1;
+                                if depth == 0 {
+                                    break;
+                                }
+                            }
+                            _ => {}
+                        }
+                    }
+                }
+                '[' | ']' => {}
+                c if c.is_whitespace() || c.is_control() => {
+                    if !out.ends_with(' ') && !out.is_empty() {
+                        out.push(' ');
+                    }
+                }
+                c => out.push(c),
+            }
+        }
+        out.trim_end().to_string()
+    }
+
+    /// Every string of up to five characters over markup, spaces, brackets
+    /// and non-ASCII letters and spaces strips as the reference does.
+    #[test]
+    fn strip_markup_matches_the_reference() {
+        let alphabet = [
+            'a', ' ', '*', '_', '\\', '[', ']', '(', ')', '\t', 'é', '\u{a0}', '\n',
+        ];
+        let mut texts = vec![String::new()];
+        let mut checked = 0;
+        for _ in 0..5 {
+            let mut longer = Vec::with_capacity(texts.len() * alphabet.len());
+            for text in &texts {
+                for &ch in &alphabet {
+                    let mut next = text.clone();
+                    next.push(ch);
+                    assert_eq!(
+                        strip_markup(&next),
+                        reference_strip_markup(&next),
+                        "{next:?}"
+                    );
+                    checked += 1;
+                    longer.push(next);
+                }
+            }
+            texts = longer;
+        }
+        assert!(checked > 300_000);
+        for text in [
+            "**T1.0 Rollout** — ledger audit  (owner: Identity)",
+            "[link](https://example.com/a_(b)) and `code` ~~gone~~",
+            "snake_case _emphasis_ word_",
+            "  padded\u{2003}text\u{0085}end  ",
+        ] {
+            assert_eq!(strip_markup(text), reference_strip_markup(text), "{text:?}");
+        }
+    }
 }
