@@ -97,6 +97,9 @@ fn read_date_with(text: &str, base: DateBase, trailing: bool) -> DateRead {
             None => DateRead::Impossible,
         };
     }
+    if let Some(date) = iso_day(lower) {
+        return date;
+    }
     let tokens = tokenize(lower);
     if !trailing && tokens.len > 3 {
         return DateRead::NotADate;
@@ -258,6 +261,36 @@ fn tokenize(lower: &str) -> Tokens {
     tokens
 }
 
+/// `YYYY-MM-DD` and nothing else, the most common form, without tokenising:
+/// what `match_tokens` gives for its three numbers.
+fn iso_day(text: &str) -> Option<DateRead> {
+    let bytes = text.as_bytes();
+    let shaped = bytes.len() == 10
+        && bytes[4] == b'-'
+        && bytes[7] == b'-'
+        && [0, 1, 2, 3, 5, 6, 8, 9]
+            .iter()
+            .all(|&index| bytes[index].is_ascii_digit());
+    if !shaped {
+        return None;
+    }
+    let number = |range: std::ops::Range<usize>| {
+        bytes[range]
+            .iter()
+            .fold(0u32, |value, &digit| value * 10 + u32::from(digit - b'0'))
+    };
+    let year = number(0..4);
+    if !(1900..=2200).contains(&year) {
+        return None;
+    }
+    Some(
+        match NaiveDate::from_ymd_opt(year as i32, number(5..7), number(8..10)) {
+            Some(date) => DateRead::Date(date, Precision::Day),
+            None => DateRead::Impossible,
+        },
+    )
+}
+
 /// The leading tokens of a date text, without a heap allocation.
 struct Tokens {
     items: [Token; Tokens::KEPT],
@@ -373,5 +406,37 @@ fn yearless(month: u32, day: u32, anchor: NaiveDate) -> DateRead {
     match best {
         Some(date) => DateRead::Date(date, Precision::Day),
         None => DateRead::Impossible,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The `YYYY-MM-DD` shortcut gives what the token matcher gives.
+    #[test]
+    fn iso_days_read_like_the_tokens() {
+        let anchor = NaiveDate::from_ymd_opt(2026, 3, 1).unwrap_or_default();
+        for text in [
+            "2026-03-04",
+            "2026-02-30",
+            "2024-02-29",
+            "2026-13-01",
+            "2026-00-10",
+            "1899-01-01",
+            "2200-12-31",
+            "2201-01-01",
+            "0000-01-01",
+        ] {
+            let tokens = tokenize(text);
+            assert_eq!(
+                iso_day(text).unwrap_or(DateRead::NotADate),
+                match_tokens(tokens.as_slice(), anchor),
+                "{text}"
+            );
+        }
+        for text in ["2026-3-04", "2026/03/04", "2026-03-04x", "26-03-0400"] {
+            assert!(iso_day(text).is_none(), "{text}");
+        }
     }
 }

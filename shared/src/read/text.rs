@@ -130,13 +130,19 @@ pub(crate) fn find_str(haystack: &str, needle: &str) -> Option<usize> {
         return haystack.find(needle);
     }
     let (hay, pattern) = (haystack.as_bytes(), needle.as_bytes());
-    let Some(&first) = pattern.first() else {
+    let (Some(&first), Some(&last)) = (pattern.first(), pattern.last()) else {
         return Some(0);
     };
     let last_start = hay.len().checked_sub(pattern.len())?;
     // A match of valid UTF-8 in valid UTF-8 starts and ends on character
-    // boundaries, so the index is one `str::find` would give.
-    (0..=last_start).find(|&index| hay[index] == first && hay[index..].starts_with(pattern))
+    // boundaries, so the index is one `str::find` would give. The last byte
+    // is checked before the rest: a needle starting with a space would
+    // otherwise be compared in full at every space.
+    (0..=last_start).find(|&index| {
+        hay[index] == first
+            && hay[index + pattern.len() - 1] == last
+            && hay[index..].starts_with(pattern)
+    })
 }
 
 /// The matching key: lowercase letters and digits, every other run one space.
