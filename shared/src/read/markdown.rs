@@ -955,7 +955,8 @@ fn split_cells(row: &str) -> Vec<Cow<'_, str>> {
     let row = row.trim();
     let row = row.strip_prefix('|').unwrap_or(row);
     let bytes = row.as_bytes();
-    let mut cells = Vec::new();
+    // At most one cell per pipe, plus the last: one allocation per row.
+    let mut cells = Vec::with_capacity(bytes.iter().filter(|&&byte| byte == b'|').count() + 1);
     // The current cell: the text copied so far (only after a `\|`) and where
     // the part not yet copied starts.
     let mut copied: Option<String> = None;

@@ -1,6 +1,8 @@
 //! Owners (spec §1.4, §2.3): splitting owner texts, known teams, and the
 //! best-matching team of an ownership section.
 
+use std::cell::OnceCell;
+
 use crate::hash::{FastMap, FastSet};
 
 use super::text::{key, split_list, strip_markup};
@@ -145,13 +147,19 @@ fn words(text: &str) -> Vec<String> {
 /// Matches milestones to the teams of one document's ownership section.
 pub(crate) struct SectionMatcher<'a> {
     teams: &'a [(String, Vec<String>)],
+    /// The teams' words, prepared on the first `owners` call: most
+    /// documents state an owner for every milestone and never ask.
+    words: OnceCell<SectionWords>,
+}
+
+/// Each team's words, and how many teams use each word.
+struct SectionWords {
     team_words: Vec<FastSet<String>>,
     frequency: FastMap<String, usize>,
 }
 
-impl<'a> SectionMatcher<'a> {
-    /// Prepares the teams' words once per document.
-    pub(crate) fn new(teams: &'a [(String, Vec<String>)]) -> Self {
+impl SectionWords {
+    fn new(teams: &[(String, Vec<String>)]) -> Self {
         let team_words: Vec<FastSet<String>> = teams
             .iter()
             .map(|(name, responsibilities)| {
@@ -168,10 +176,20 @@ impl<'a> SectionMatcher<'a> {
                 *frequency.entry(word.clone()).or_default() += 1;
             }
         }
-        SectionMatcher {
-            teams,
+        SectionWords {
             team_words,
             frequency,
+        }
+    }
+}
+
+impl<'a> SectionMatcher<'a> {
+    /// A matcher over one document's section teams (their words are
+    /// prepared when first needed).
+    pub(crate) fn new(teams: &'a [(String, Vec<String>)]) -> Self {
+        SectionMatcher {
+            teams,
+            words: OnceCell::new(),
         }
     }
 
@@ -183,16 +201,17 @@ impl<'a> SectionMatcher<'a> {
     /// title and description; every team when none matches. Words many teams
     /// share weigh less (each counts 1 / number of teams using it).
     pub(crate) fn owners(&self, title: &str, description: &str) -> Vec<String> {
+        let prepared = self.words.get_or_init(|| SectionWords::new(self.teams));
         let milestone_words: FastSet<String> =
             words(title).into_iter().chain(words(description)).collect();
-        let scores: Vec<f64> = self
+        let scores: Vec<f64> = prepared
             .team_words
             .iter()
             .map(|set| {
                 milestone_words
                     .iter()
                     .filter(|word| set.contains(*word))
-                    .map(|word| 1.0 / self.frequency.get(word).copied().unwrap_or(1) as f64)
+                    .map(|word| 1.0 / prepared.frequency.get(word).copied().unwrap_or(1) as f64)
                     .sum()
             })
             .collect();
