@@ -147,25 +147,54 @@ pub(crate) fn find_str(haystack: &str, needle: &str) -> Option<usize> {
 
 /// The matching key: lowercase letters and digits, every other run one space.
 pub(crate) fn key(text: &str) -> String {
+    // The common case, ASCII, a byte at a time through a table (the same
+    // rule as `unicode_key`); the first non-ASCII byte hands the whole text
+    // to `unicode_key`.
+    let mut bytes = Vec::with_capacity(text.len());
     let mut pending_space = false;
-    if text.is_ascii() {
-        // The common case, a byte at a time (the same rule as below).
-        let mut bytes = Vec::with_capacity(text.len());
-        for &byte in text.as_bytes() {
-            if byte.is_ascii_alphanumeric() {
+    for &byte in text.as_bytes() {
+        match KEY_BYTES[usize::from(byte)] {
+            KEY_SEPARATOR => pending_space = true,
+            KEY_NON_ASCII => return unicode_key(text),
+            kept => {
                 if pending_space && !bytes.is_empty() {
                     bytes.push(b' ');
                 }
                 pending_space = false;
-                bytes.push(byte.to_ascii_lowercase());
-            } else {
-                pending_space = true;
+                bytes.push(kept);
             }
         }
-        // ASCII letters, digits and spaces: always UTF-8.
-        return String::from_utf8(bytes).unwrap_or_default();
     }
+    // ASCII letters, digits and spaces: always UTF-8.
+    String::from_utf8(bytes).unwrap_or_default()
+}
+
+/// `KEY_BYTES` entry of an ASCII byte that is not a letter or digit.
+const KEY_SEPARATOR: u8 = 0;
+/// `KEY_BYTES` entry of a byte of a non-ASCII character.
+const KEY_NON_ASCII: u8 = 0xFF;
+
+/// Each byte's part in a key: its lowercase form for an ASCII letter or
+/// digit, else `KEY_SEPARATOR` or `KEY_NON_ASCII`.
+const KEY_BYTES: [u8; 256] = {
+    let mut table = [KEY_NON_ASCII; 256];
+    let mut byte = 0;
+    while byte < 128 {
+        let ascii = byte as u8;
+        table[byte] = if ascii.is_ascii_alphanumeric() {
+            ascii.to_ascii_lowercase()
+        } else {
+            KEY_SEPARATOR
+        };
+        byte += 1;
+    }
+    table
+};
+
+/// `key` for text with non-ASCII characters, a character at a time.
+fn unicode_key(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
+    let mut pending_space = false;
     for ch in text.chars() {
         if ch.is_alphanumeric() {
             if pending_space && !out.is_empty() {
@@ -356,6 +385,24 @@ mod tests {
             }
         }
         out.trim_end().to_string()
+    }
+
+    /// The table-driven ASCII path and the character path agree.
+    #[test]
+    fn ascii_keys_match_the_character_rule() {
+        for text in [
+            "Token cache index",
+            "  D1-M9 ",
+            "T1.2: Import -- gateway!!",
+            "__init__ (v2)",
+            "",
+            "--",
+            "ABC_def 123",
+        ] {
+            assert_eq!(key(text), unicode_key(text), "{text:?}");
+        }
+        assert_eq!(key("Émigré Café"), "émigré café");
+        assert_eq!(key("T1.2: Import -- gateway!!"), "t1 2 import gateway");
     }
 
     /// Every string of up to five characters over markup, spaces, brackets
