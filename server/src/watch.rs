@@ -89,6 +89,11 @@ impl Library {
         self.reader.roadmap()
     }
 
+    /// How the last roadmap was made: folded in or assembled whole.
+    pub fn last_read(&self) -> milepost_shared::read::ReadKind {
+        self.reader.last_read()
+    }
+
     /// The "view source" link of a source, when its root has a base URL.
     fn link(&self, name: &str) -> Option<String> {
         let (index, relative) = self.names.origin(name)?;
@@ -387,6 +392,7 @@ fn run(
                 milestones,
                 diagnostics,
                 changed_paths = paths.len(),
+                read = ?library.last_read(),
                 read_ms,
                 elapsed_ms = started.elapsed().as_millis() as u64,
                 "sources reloaded"
