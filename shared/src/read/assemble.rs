@@ -405,6 +405,8 @@ pub(crate) fn read_document(
     let path = &document.path;
     let diagnostics = &mut output.diagnostics;
     let milestones = &mut output.milestones;
+    milestones.reserve_exact(document.milestones.len());
+    output.keys.reserve_exact(document.milestones.len());
     let mut warn = |line: u32, message: String| {
         diagnostics.push(Diagnostic {
             path: path.clone(),
@@ -484,8 +486,10 @@ pub(crate) fn read_document(
                 title = raw.title_after_lead.clone();
             }
         }
-        let mut seen = FastSet::default();
-        owners.retain(|owner| seen.insert(key(owner)));
+        if owners.len() > 1 {
+            let mut seen = FastSet::default();
+            owners.retain(|owner| seen.insert(key(owner)));
+        }
         let owner_source = if !owners.is_empty() {
             OwnerSource::Explicit
         } else if !section_matcher.is_empty() {
@@ -585,7 +589,11 @@ pub(crate) fn read_document(
             }
         }
         output.keys.push(MilestoneKeys {
-            lowered_id: id.to_lowercase(),
+            lowered_id: if id.is_ascii() {
+                id.to_ascii_lowercase()
+            } else {
+                id.to_lowercase()
+            },
             id_key: key(&id),
             title_key,
             title_words,
