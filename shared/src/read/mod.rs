@@ -212,22 +212,20 @@ impl Reader {
             && changed.len() <= MAX_FOLDED
         {
             let documents = &self.documents;
-            let folded =
+            let (normalised, links, options) = (&mut self.normalised, &self.links, &self.options);
+            // A fold that failed part-way (a bug) must not take the reader
+            // down: the whole assembly below rebuilds everything it touched.
+            let folded = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                 changed
                     .iter()
                     .all(|(path, previous)| match (previous, documents.get(path)) {
                         (Some(old), Some(new)) => live
-                            .update(
-                                old,
-                                new,
-                                &mut self.normalised,
-                                &self.links,
-                                &self.options,
-                                documents,
-                            )
+                            .update(old, new, normalised, links, options, documents)
                             .is_ok(),
                         _ => false,
-                    });
+                    })
+            }))
+            .unwrap_or(false);
             if folded {
                 self.last = if changed.is_empty() {
                     ReadKind::Unchanged
