@@ -111,6 +111,17 @@ impl Filter {
     /// Like [`Filter::matches`] without the status part: the summary strip
     /// counts statuses over this set, so clicking a count never hides the others.
     pub fn matches_ignoring_status(&self, milestone: &Milestone) -> bool {
+        self.matches_except_team(milestone)
+            && self.team.as_ref().is_none_or(|team| {
+                milestone
+                    .owners
+                    .iter()
+                    .any(|owner| same_team(owner, team) || names_team(owner, team))
+            })
+    }
+
+    /// Every part but the team and the status.
+    fn matches_except_team(&self, milestone: &Milestone) -> bool {
         if let Some(entity) = &self.entity
             && !milestone
                 .entity
@@ -121,11 +132,6 @@ impl Filter {
         }
         if let Some(document) = &self.document
             && milestone.document != *document
-        {
-            return false;
-        }
-        if let Some(team) = &self.team
-            && !milestone.owners.iter().any(|owner| same_team(owner, team))
         {
             return false;
         }
@@ -153,10 +159,36 @@ impl Filter {
         if self.is_empty() {
             return roadmap.clone();
         }
+        // The team part also takes what the roadmap's teams list: the reader
+        // found those owners by group ref too (`group:default/platform` is
+        // the team Platform when Platform has that ref).
+        let listed: Option<HashSet<&str>> = self.team.as_ref().map(|name| {
+            roadmap
+                .teams
+                .iter()
+                .filter(|team| {
+                    same_team(&team.name, name)
+                        || team
+                            .group_ref
+                            .as_deref()
+                            .is_some_and(|r| r.eq_ignore_ascii_case(name.trim()))
+                })
+                .flat_map(|team| team.milestones.iter().map(String::as_str))
+                .collect()
+        });
         let milestones: Vec<Arc<Milestone>> = roadmap
             .milestones
             .iter()
-            .filter(|m| self.matches(m))
+            .filter(|m| {
+                let team = match &listed {
+                    Some(listed) => {
+                        listed.contains(m.id.as_str()) || self.matches_ignoring_status(m)
+                    }
+                    None => true,
+                };
+                team && self.matches_except_team(m)
+                    && (self.status.is_empty() || self.status.contains(&m.status))
+            })
             .cloned()
             .collect();
         let kept_ids: HashSet<&str> = milestones.iter().map(|m| m.id.as_str()).collect();
@@ -224,6 +256,18 @@ impl Filter {
             markers,
         }
     }
+}
+
+/// Whether an owner written as a Backstage ref (`group:default/platform`)
+/// names the team `team` by the ref's name, as the reader reads it when no
+/// group gives the ref to another name.
+fn names_team(owner: &str, team: &str) -> bool {
+    let owner = owner.trim();
+    !owner.contains(char::is_whitespace)
+        && owner
+            .split_once(':')
+            .and_then(|(_, rest)| rest.rsplit('/').next())
+            .is_some_and(|name| same_team(name, team))
 }
 
 /// Team names compare case-insensitively (spec §2.3).

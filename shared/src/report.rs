@@ -2,6 +2,7 @@
 //! /api/export.md`): a pure function of a [`Roadmap`], so the CLI and the
 //! server print the same document.
 
+use std::collections::HashSet;
 use std::fmt::Write as _;
 
 use crate::display::{by_urgency, relative_label, target_label};
@@ -98,13 +99,22 @@ pub fn markdown_report(roadmap: &Roadmap, grouping: Grouping) -> String {
             }
         }
         Grouping::Team => {
+            // A team's milestones: those it lists (the reader found them by
+            // name or by group ref) and those naming it among their owners.
+            let owns = |team: &crate::model::Team, m: &Milestone, listed: &HashSet<&str>| {
+                listed.contains(m.id.as_str())
+                    || m.owners.iter().any(|owner| same_team(owner, &team.name))
+            };
+            let mut owned: HashSet<&str> = HashSet::new();
             for team in &roadmap.teams {
+                let listed: HashSet<&str> = team.milestones.iter().map(String::as_str).collect();
                 let milestones: Vec<&Milestone> = roadmap
                     .milestones
                     .iter()
-                    .filter(|m| m.owners.iter().any(|owner| same_team(owner, &team.name)))
+                    .filter(|m| owns(team, m, &listed))
                     .map(|m| &**m)
                     .collect();
+                owned.extend(milestones.iter().map(|m| m.id.as_str()));
                 if milestones.is_empty() {
                     continue;
                 }
@@ -115,11 +125,7 @@ pub fn markdown_report(roadmap: &Roadmap, grouping: Grouping) -> String {
             let unowned: Vec<&Milestone> = roadmap
                 .milestones
                 .iter()
-                .filter(|m| {
-                    !m.owners
-                        .iter()
-                        .any(|owner| roadmap.teams.iter().any(|t| same_team(owner, &t.name)))
-                })
+                .filter(|m| !owned.contains(m.id.as_str()))
                 .map(|m| &**m)
                 .collect();
             if !unowned.is_empty() {

@@ -252,12 +252,15 @@ async fn roadmap_filters_narrow_the_milestones() {
     assert_eq!(ids(&repeated), ["PAY-7", "PAY-8"]);
     assert_eq!(ids(&repeated), ids(&comma));
 
+    // A team by name takes the milestones its owners name it in, by name
+    // or by its group ref (SEC-101's owner is the catalog's group:default/security).
     let roadmap: Roadmap = get(&router, "/api/roadmap?team=security").await.json();
-    assert!(!roadmap.milestones.is_empty());
+    assert!(ids(&roadmap).contains(&"SEC-101"), "{:?}", ids(&roadmap));
     assert!(roadmap.milestones.iter().all(|m| {
-        m.owners
-            .iter()
-            .any(|owner| owner.eq_ignore_ascii_case("security"))
+        m.owners.iter().any(|owner| {
+            owner.eq_ignore_ascii_case("security")
+                || owner.eq_ignore_ascii_case("group:default/security")
+        })
     }));
     assert!(
         roadmap
@@ -1365,5 +1368,36 @@ async fn a_request_past_the_timeout_gets_408_and_the_server_keeps_serving() {
             .milestones
             .iter()
             .all(|m| m.status == Status::Overdue)
+    );
+}
+
+#[tokio::test]
+async fn a_team_filter_and_the_team_report_include_owners_written_as_its_group_ref() {
+    let (router, _state) = examples_app("2026-01-20", HttpSettings::default());
+    // cost-dashboards is owned by `group:default/platform`, Platform's ref.
+    let roadmap: Roadmap = get(&router, "/api/roadmap?team=Platform").await.json();
+    assert!(
+        ids(&roadmap).contains(&"cost-dashboards"),
+        "{:?}",
+        ids(&roadmap)
+    );
+    let by_ref: Roadmap = get(&router, "/api/roadmap?team=group:default/platform")
+        .await
+        .json();
+    assert_eq!(ids(&by_ref), ids(&roadmap));
+
+    let report = get(&router, "/api/export.md?group_by=team").await.text();
+    let platform = report
+        .split("\n## ")
+        .find(|section| section.starts_with("Platform\n"))
+        .unwrap_or_else(|| panic!("no Platform section in:\n{report}"));
+    assert!(platform.contains("cost-dashboards"), "{platform}");
+    assert!(
+        !report.contains("## No known team")
+            || !report
+                .split("## No known team")
+                .nth(1)
+                .is_some_and(|rest| rest.contains("cost-dashboards")),
+        "{report}"
     );
 }
