@@ -1,5 +1,7 @@
 //! The choices the filter controls offer, taken from the loaded roadmap.
 
+use std::collections::HashMap;
+
 use milepost_shared::{Diagnostic, Filter, Milestone, Roadmap, filter::same_team};
 
 use crate::sorting;
@@ -89,13 +91,20 @@ pub fn visible_diagnostics<'a>(
     filter: &Filter,
     visible: &[&Milestone],
 ) -> Vec<&'a Diagnostic> {
+    // Documents with a visible milestone (the app's one map type: see `teams`).
+    let mut shown: HashMap<String, usize> = HashMap::new();
+    for m in visible {
+        if !shown.contains_key(&m.document) {
+            shown.insert(m.document.clone(), 0);
+        }
+    }
     let mut diagnostics: Vec<&Diagnostic> = roadmap
         .diagnostics
         .iter()
         .filter(|d| {
             filter.is_empty()
                 || filter.document.as_deref() == Some(d.path.as_str())
-                || visible.iter().any(|m| m.document == d.path)
+                || shown.contains_key(&d.path)
         })
         .map(|d| &**d)
         .collect();

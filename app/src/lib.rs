@@ -9,6 +9,7 @@ pub mod card;
 pub mod facets;
 pub mod query;
 pub mod route;
+pub mod search;
 pub mod sorting;
 pub mod summary;
 pub mod table;

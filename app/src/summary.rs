@@ -29,11 +29,22 @@ pub fn status_counts<'a>(
     milestones: impl IntoIterator<Item = &'a Milestone>,
     filter: &Filter,
 ) -> Vec<StatusCount> {
+    count_statuses(
+        milestones
+            .into_iter()
+            .filter(|m| filter.matches_ignoring_status(m)),
+        &filter.status,
+    )
+}
+
+/// The strip's counts for milestones already known to pass the filter but
+/// for its status; `selected` is the filter's status part.
+pub fn count_statuses<'a>(
+    matching: impl IntoIterator<Item = &'a Milestone>,
+    selected: &[Status],
+) -> Vec<StatusCount> {
     let mut counts = [0usize; STRIP.len()];
-    for milestone in milestones {
-        if !filter.matches_ignoring_status(milestone) {
-            continue;
-        }
+    for milestone in matching {
         if let Some(slot) = STRIP.iter().position(|s| *s == milestone.status) {
             counts[slot] += 1;
         }
@@ -44,7 +55,7 @@ pub fn status_counts<'a>(
         .map(|(&status, count)| StatusCount {
             status,
             count,
-            active: filter.status.contains(&status),
+            active: selected.contains(&status),
         })
         .collect()
 }

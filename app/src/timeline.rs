@@ -2,6 +2,8 @@
 //! from dates, the month or quarter scale, the today line and the dependency
 //! arrows, all in pixels. The view only draws what this computes.
 
+use std::collections::HashMap;
+
 use chrono::{Datelike, NaiveDate};
 use milepost_shared::{Marker, Milestone, display::month_abbrev};
 
@@ -227,15 +229,18 @@ pub fn layout(
 
     // Group the dated milestones, keeping the caller's order inside a group
     // after sorting by start (or target) so a group reads left to right.
+    // Labels that differ only in case are one group (a map, not a search
+    // per milestone: this runs on every search over thousands of them).
     let mut groups: Vec<(String, Vec<usize>)> = Vec::new();
+    let mut group_of: HashMap<String, usize> = HashMap::new();
     for &i in &dated {
         let label = group_label(milestones[i], grouping);
-        match groups
-            .iter_mut()
-            .find(|(known, _)| known.to_lowercase() == label.to_lowercase())
-        {
-            Some((_, members)) => members.push(i),
-            None => groups.push((label, vec![i])),
+        match group_of.get(&label.to_lowercase()) {
+            Some(&g) => groups[g].1.push(i),
+            None => {
+                group_of.insert(label.to_lowercase(), groups.len());
+                groups.push((label, vec![i]));
+            }
         }
     }
     sorting::sort_by_key(&mut groups, |(label, _)| {

@@ -2,17 +2,20 @@
 //! and diagnostics, with the detail panel on the side. All state that a link
 //! should carry lives in the URL.
 
+use std::sync::Arc;
+
 use leptos::prelude::*;
 use milepost_shared::Filter;
 
 use super::api::Store;
 use super::common::{UrlState, apply_theme, mark_rendered};
 use super::detail::DetailPanel;
-use super::panels::{DiagnosticsPanel, Filters, SummaryStrip, TeamsPanel};
+use super::panels::{DiagnosticsPanel, Filters, SummaryStrip, TeamsPanel, Visible};
 use super::router::Location;
 use super::table::MilestoneTable;
 use super::timeline::TimelineSection;
 use crate::query::{ViewState, query_string};
+use crate::search::SearchIndex;
 
 /// The leadership page.
 #[component]
@@ -52,24 +55,60 @@ pub fn Leadership() -> impl IntoView {
 /// so tests can mount it without a router or a server).
 #[component]
 pub fn Portfolio(store: Store, url: UrlState) -> impl IntoView {
-    // Indices of the milestones that pass the filter, with the load they come from.
-    let visible = Memo::new(move |_| {
+    // Indices of the milestones that pass the filter but for its status
+    // (the summary strip counts those), with the load they come from: the
+    // one pass over every milestone per search.
+    let index = Memo::new_with_compare(
+        move |_| {
+            store.snapshot.with(|s| {
+                Arc::new(
+                    s.as_ref()
+                        .map(|s| SearchIndex::of(&s.roadmap))
+                        .unwrap_or_default(),
+                )
+            })
+        },
+        // Rebuilt only when the data changes, so always news.
+        |_, _| true,
+    );
+    let candidates: Visible = Memo::new(move |_| {
         store.snapshot.with(|snapshot| {
             snapshot.as_ref().map(|s| {
-                url.state.with(|state| {
-                    let indices: Vec<usize> = s
-                        .roadmap
-                        .milestones
+                let indices = index.with(|index| {
+                    url.state
+                        .with(|state| index.candidates(&s.roadmap, &state.filter))
+                });
+                (s.generation, indices)
+            })
+        })
+    })
+    .into();
+    // Those that pass the status part too.
+    let visible: Visible = Memo::new(move |_| {
+        store.snapshot.with(|snapshot| {
+            let s = snapshot.as_ref()?;
+            let statuses = url.state.with(|state| state.filter.status.clone());
+            candidates.with(|c| {
+                c.as_ref().map(|(generation, indices)| {
+                    let kept = indices
                         .iter()
-                        .enumerate()
-                        .filter(|(_, m)| state.filter.matches(m))
-                        .map(|(i, _)| i)
+                        .copied()
+                        .filter(|&i| {
+                            statuses.is_empty()
+                                || statuses.contains(&s.roadmap.milestones[i].status)
+                        })
                         .collect();
-                    (s.generation, indices)
+                    (*generation, kept)
                 })
             })
         })
-    });
+    })
+    .into();
+    // The table and the counts follow a search in the same task; the
+    // timeline, then the teams and problems panels, follow in tasks of their
+    // own, so no single task holds every section's redraw.
+    let later = in_a_later_task(visible);
+    let last = in_a_later_task(later);
     let export_href = move || {
         let pairs = url.state.with(|s| s.filter.to_pairs());
         format!("/api/export.md{}", query_string(&pairs))
@@ -117,13 +156,13 @@ pub fn Portfolio(store: Store, url: UrlState) -> impl IntoView {
                     when=move || store.snapshot.with(Option::is_some)
                     fallback=move || view! { <FirstLoad store/> }
                 >
-                    <SummaryStrip store url/>
+                    <SummaryStrip store url candidates/>
                     <Filters store url/>
-                    <TimelineSection store url visible/>
+                    <TimelineSection store url visible=later/>
                     <MilestoneTable store url visible/>
                     <div class="columns">
-                        <TeamsPanel store url visible/>
-                        <DiagnosticsPanel store url visible/>
+                        <TeamsPanel store url visible=last/>
+                        <DiagnosticsPanel store url visible=last/>
                     </div>
                 </Show>
             </main>
@@ -198,6 +237,37 @@ fn StatusBanner(store: Store) -> impl IntoView {
             }
         })
     }
+}
+
+/// `source`'s value, taken up in a task after the one that changed it (the
+/// browser may paint in between); a burst of changes lands as the last one.
+/// A new load is taken up at once (readers still check indices: for the
+/// moment before, they may meet the newer data).
+fn in_a_later_task(source: Visible) -> Visible {
+    let copy = RwSignal::new(source.get_untracked());
+    let queued = StoredValue::new(false);
+    let generation = |v: &Option<(u64, Vec<usize>)>| v.as_ref().map(|(g, _)| *g);
+    Effect::new(move |_| {
+        if source.with(generation) != copy.with_untracked(generation) {
+            copy.set(source.get_untracked());
+            return;
+        }
+        if queued.get_value() {
+            return;
+        }
+        queued.set_value(true);
+        set_timeout(
+            move || {
+                queued.set_value(false);
+                let now = source.get_untracked();
+                if copy.with_untracked(|old| *old != now) {
+                    copy.set(now);
+                }
+            },
+            std::time::Duration::ZERO,
+        );
+    });
+    copy.into()
 }
 
 /// Empties the filter (keeps view options such as grouping).

@@ -8,11 +8,11 @@ use super::api::Store;
 use super::common::UrlState;
 use super::leadership::clear_filter;
 use crate::facets::{document_choices, entity_choices, team_choices, visible_diagnostics};
-use crate::summary::{status_counts, toggle_status};
-use crate::teams::team_rollup;
+use crate::summary::{count_statuses, toggle_status};
+use crate::teams::{Membership, team_rollup};
 
 /// Indices of visible milestones with the load they index into.
-pub type Visible = Memo<Option<(u64, Vec<usize>)>>;
+pub type Visible = Signal<Option<(u64, Vec<usize>)>>;
 
 /// How long the search box waits for the next key before filtering.
 pub const SEARCH_DELAY: std::time::Duration = std::time::Duration::from_millis(150);
@@ -23,17 +23,22 @@ fn non_empty(value: String) -> Option<String> {
 }
 
 /// Counts per status; each is a toggle button that filters by its status.
+/// `candidates` are the milestones that pass the filter but for its status.
 #[component]
-pub fn SummaryStrip(store: Store, url: UrlState) -> impl IntoView {
+pub fn SummaryStrip(store: Store, url: UrlState, candidates: Visible) -> impl IntoView {
     let counts = move || {
         store.snapshot.with(|s| {
-            s.as_ref()
-                .map(|s| {
-                    url.state.with(|state| {
-                        status_counts(s.roadmap.milestones.iter().map(|m| &**m), &state.filter)
-                    })
-                })
-                .unwrap_or_default()
+            let Some(s) = s.as_ref() else {
+                return Vec::new();
+            };
+            let statuses = url.state.with(|state| state.filter.status.clone());
+            candidates.with(|c| {
+                let indices = c.as_ref().map(|(_, i)| i.as_slice()).unwrap_or_default();
+                count_statuses(
+                    indices.iter().map(|&i| &*s.roadmap.milestones[i]),
+                    &statuses,
+                )
+            })
         })
     };
     view! {
@@ -235,6 +240,14 @@ pub fn Filters(store: Store, url: UrlState) -> impl IntoView {
 /// Per team: responsibilities and the counts leadership asks about.
 #[component]
 pub fn TeamsPanel(store: Store, url: UrlState, visible: Visible) -> impl IntoView {
+    // Who owns what changes only with the data, not with a search.
+    let membership = Memo::new(move |_| {
+        store.snapshot.with(|s| {
+            s.as_ref()
+                .map(|s| Membership::of(&s.roadmap))
+                .unwrap_or_default()
+        })
+    });
     let teams = move || {
         store.snapshot.with(|s| {
             let Some(s) = s.as_ref() else {
@@ -242,10 +255,16 @@ pub fn TeamsPanel(store: Store, url: UrlState, visible: Visible) -> impl IntoVie
             };
             visible.with(|v| {
                 let indices = v.as_ref().map(|(_, i)| i.as_slice()).unwrap_or_default();
-                let milestones: Vec<&Milestone> =
-                    indices.iter().map(|&i| &*s.roadmap.milestones[i]).collect();
-                let team = url.state.with(|state| state.filter.team.clone());
-                team_rollup(&s.roadmap, &milestones, team.as_deref())
+                membership.with(|membership| {
+                    url.state.with(|state| {
+                        team_rollup(
+                            &s.roadmap,
+                            membership,
+                            indices,
+                            state.filter.team.as_deref(),
+                        )
+                    })
+                })
             })
         })
     };
@@ -333,8 +352,11 @@ pub fn DiagnosticsPanel(store: Store, url: UrlState, visible: Visible) -> impl I
             };
             visible.with(|v| {
                 let indices = v.as_ref().map(|(_, i)| i.as_slice()).unwrap_or_default();
-                let milestones: Vec<&Milestone> =
-                    indices.iter().map(|&i| &*s.roadmap.milestones[i]).collect();
+                // Indices may briefly be older than the data (see `in_a_later_task`).
+                let milestones: Vec<&Milestone> = indices
+                    .iter()
+                    .filter_map(|&i| s.roadmap.milestones.get(i).map(|m| &**m))
+                    .collect();
                 url.state.with(|state| {
                     visible_diagnostics(&s.roadmap, &state.filter, &milestones)
                         .into_iter()

@@ -27,18 +27,25 @@ pub fn current_pairs() -> Vec<(String, String)> {
 #[derive(Clone, Copy)]
 pub struct Location {
     search: RwSignal<String>,
+    /// An address waiting to replace the current history entry.
+    pending: StoredValue<Option<String>>,
 }
 
 impl Location {
     /// Reads the current query string and follows Back/Forward (`popstate`)
     /// for the life of the page.
     pub fn follow() -> Location {
-        let search = RwSignal::new(current_search());
+        let location = Location {
+            search: RwSignal::new(current_search()),
+            pending: StoredValue::new(None),
+        };
         // The page is never unmounted, so the listener stays for its life.
         let _listener = window_event_listener(leptos::ev::popstate, move |_| {
-            search.set(current_search());
+            // A replacement still waiting belongs to the entry just left.
+            location.pending.set_value(None);
+            location.search.set(current_search());
         });
-        Location { search }
+        location
     }
 
     /// The decoded query pairs; a reactive read.
@@ -48,17 +55,34 @@ impl Location {
 
     /// Goes to `href` (same document: path and query) as a new history entry,
     /// or in place of the current one when `replace`. The page does not scroll.
+    /// A replacement (typing in the search box) reaches the address bar in a
+    /// task of its own: Chromium spends several milliseconds on each
+    /// `replaceState`, which need not delay the redraw.
     pub fn go(self, href: &str, replace: bool) {
-        let Ok(history) = window().history() else {
+        self.search.set(
+            href.find('?')
+                .map_or(String::new(), |at| href[at..].to_string()),
+        );
+        if replace {
+            if self.pending.get_value().is_none() {
+                set_timeout(move || self.flush(), std::time::Duration::ZERO);
+            }
+            self.pending.set_value(Some(href.to_string()));
+        } else {
+            self.flush();
+            if let Ok(history) = window().history() {
+                let _ = history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(href));
+            }
+        }
+    }
+
+    /// Writes a waiting replacement to the history entry.
+    fn flush(self) {
+        let Some(href) = self.pending.try_update_value(Option::take).flatten() else {
             return;
         };
-        let changed = if replace {
-            history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(href))
-        } else {
-            history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(href))
-        };
-        if changed.is_ok() {
-            self.search.set(current_search());
+        if let Ok(history) = window().history() {
+            let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&href));
         }
     }
 }

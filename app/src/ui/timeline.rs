@@ -41,6 +41,12 @@ pub fn TimelineSection(store: Store, url: UrlState, visible: Visible) -> impl In
                 let (grouping, zoom, arrows) = options.get();
                 visible.with(|v| {
                     let (_, indices) = v.as_ref()?;
+                    // Indices may briefly be older than the data (see `in_a_later_task`).
+                    let indices: Vec<usize> = indices
+                        .iter()
+                        .copied()
+                        .filter(|&i| i < s.roadmap.milestones.len())
+                        .collect();
                     let milestones: Vec<&Milestone> =
                         indices.iter().map(|&i| &*s.roadmap.milestones[i]).collect();
                     let layout = layout(
@@ -53,7 +59,7 @@ pub fn TimelineSection(store: Store, url: UrlState, visible: Visible) -> impl In
                     );
                     Some(Drawn {
                         roadmap: Arc::clone(&s.roadmap),
-                        indices: Arc::new(indices.clone()),
+                        indices: Arc::new(indices),
                         layout: Arc::new(layout),
                     })
                 })
