@@ -81,8 +81,7 @@ pub fn Portfolio(store: Store, url: UrlState) -> impl IntoView {
                 (s.generation, indices)
             })
         })
-    })
-    .into();
+    });
     // Those that pass the status part too.
     let visible: Visible = Memo::new(move |_| {
         store.snapshot.with(|snapshot| {
@@ -102,8 +101,7 @@ pub fn Portfolio(store: Store, url: UrlState) -> impl IntoView {
                 })
             })
         })
-    })
-    .into();
+    });
     // The table and the counts follow a search in the same task; the
     // timeline, then the teams and problems panels, follow in tasks of their
     // own, so no single task holds every section's redraw.
@@ -267,7 +265,7 @@ fn in_a_later_task(source: Visible) -> Visible {
             std::time::Duration::ZERO,
         );
     });
-    copy.into()
+    Memo::new(move |_| copy.get())
 }
 
 /// Empties the filter (keeps view options such as grouping).

@@ -12,7 +12,7 @@ use crate::summary::{count_statuses, toggle_status};
 use crate::teams::{Membership, team_rollup};
 
 /// Indices of visible milestones with the load they index into.
-pub type Visible = Signal<Option<(u64, Vec<usize>)>>;
+pub type Visible = Memo<Option<(u64, Vec<usize>)>>;
 
 /// How long the search box waits for the next key before filtering.
 pub const SEARCH_DELAY: std::time::Duration = std::time::Duration::from_millis(150);
