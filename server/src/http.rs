@@ -127,10 +127,14 @@ pub fn app(state: AppState) -> Router {
     }
     router
         .layer(middleware::from_fn(check_limits))
-        // Fixed values set on every response, without a boxed middleware.
+        // Fixed values, without a boxed middleware. The policy headers go
+        // on everything but the frontend's scripts, wasm, styles and
+        // images: browsers apply a CSP and a referrer policy to documents
+        // (and workers), so on those files they would only cost bytes on
+        // every card load.
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,
-            csp,
+            move |response: &Response| (!is_subresource(response)).then(|| csp.clone()),
         ))
         .layer(SetResponseHeaderLayer::overriding(
             header::X_CONTENT_TYPE_OPTIONS,
@@ -138,9 +142,31 @@ pub fn app(state: AppState) -> Router {
         ))
         .layer(SetResponseHeaderLayer::overriding(
             header::REFERRER_POLICY,
-            HeaderValue::from_static("strict-origin-when-cross-origin"),
+            |response: &Response| {
+                (!is_subresource(response))
+                    .then(|| HeaderValue::from_static("strict-origin-when-cross-origin"))
+            },
         ))
         .layer(TraceLayer::new_for_http())
+}
+
+/// Answers up to this size are compressed at the best levels.
+const SMALL_ANSWER_BYTES: usize = 64 * 1024;
+
+/// A script, wasm module, style sheet or image: a file a document loads,
+/// never a document itself.
+fn is_subresource(response: &Response) -> bool {
+    response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|kind| {
+            kind.starts_with("application/wasm")
+                || kind.starts_with("text/javascript")
+                || kind.starts_with("application/javascript")
+                || kind.starts_with("text/css")
+                || kind.starts_with("image/")
+        })
 }
 
 /// The CSP: same-origin everything, wasm allowed, Trunk's inline loader
@@ -374,8 +400,14 @@ async fn build_view(
             view.content_type(),
             HeaderValue::from_static("no-cache"),
         );
-        // Quick levels: the first request for this query waits for them.
-        body.compress_with(6, 5);
+        // The first request for this query waits for the compression: the
+        // best levels for a small answer (a card's entity: a few KB, about a
+        // millisecond), quick ones for a large one.
+        if body.identity().len() <= SMALL_ANSWER_BYTES {
+            body.compress_with(9, 11);
+        } else {
+            body.compress_with(6, 5);
+        }
         Arc::new(body)
     })
     .await

@@ -544,6 +544,11 @@ async fn frontend_files_client_routes_and_cache_headers() {
         script.header("cache-control"),
         Some("public, max-age=31536000, immutable")
     );
+    // Scripts are not documents: no CSP or referrer policy bytes on them,
+    // but never sniffed.
+    assert_eq!(script.header("x-content-type-options"), Some("nosniff"));
+    assert!(script.header("content-security-policy").is_none());
+    assert!(script.header("referrer-policy").is_none());
     let icon = get(&router, "/favicon.svg").await;
     assert_eq!(icon.header("cache-control"), Some("no-cache"));
     assert_eq!(
