@@ -1,4 +1,5 @@
-//! Entry point of the browser app: mounts the router on the page Trunk serves.
+//! Entry point of the leadership view (`/` and any other client path). The
+//! Backstage card is its own binary (`src/bin/milepost-card.rs`).
 
 #[cfg(target_arch = "wasm32")]
 fn main() {

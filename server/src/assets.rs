@@ -19,6 +19,9 @@ use crate::encoding::Precompressed;
 #[folder = "../dist"]
 struct Dist;
 
+/// The card's page in `dist/` (`scripts/build-frontend.sh` builds it there).
+const CARD_PAGE: &str = "card/index.html";
+
 /// Shown at `/` when the binary was built without a frontend.
 const PLACEHOLDER: &str = "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
 <title>Milepost</title></head><body><h1>Milepost</h1>\
@@ -57,8 +60,11 @@ impl Assets {
                 std::borrow::Cow::Borrowed(slice) => Bytes::from_static(slice),
                 std::borrow::Cow::Owned(vec) => Bytes::from(vec),
             };
+            if path.ends_with(".html") {
+                inline_script_hashes
+                    .extend(inline_script_hashes_of(&String::from_utf8_lossy(&bytes)));
+            }
             if path == "index.html" {
-                inline_script_hashes = inline_script_hashes_of(&String::from_utf8_lossy(&bytes));
                 index = Some(Arc::new(Precompressed::new(
                     bytes,
                     HeaderValue::from_static("text/html; charset=utf-8"),
@@ -105,8 +111,20 @@ impl Assets {
         &self.index
     }
 
-    /// CSP hashes (`'sha256-…'`) of the inline scripts of `index.html`
-    /// (Trunk's loader), so they run without `'unsafe-inline'`.
+    /// The page for a client route (a path relative to `dist/`, without a
+    /// leading `/`): the Backstage card's own page (`card/index.html`, a
+    /// smaller wasm binary) for `card`, `index.html` for everything else.
+    pub fn page(&self, route: &str) -> &Arc<Precompressed> {
+        if route.trim_end_matches('/') == "card"
+            && let Some(card) = self.files.get(CARD_PAGE)
+        {
+            return card;
+        }
+        &self.index
+    }
+
+    /// CSP hashes (`'sha256-…'`) of the inline scripts of every HTML page
+    /// (Trunk's loaders), so they run without `'unsafe-inline'`.
     pub fn inline_script_hashes(&self) -> &[String] {
         &self.inline_script_hashes
     }

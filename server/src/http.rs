@@ -607,7 +607,7 @@ async fn frontend_show(
     if last.contains('.') && relative != "index.html" {
         return Err(not_found());
     }
-    let mut response = state.assets().index().respond(&headers);
+    let mut response = state.assets().page(relative).respond(&headers);
     if method == Method::HEAD {
         *response.body_mut() = Body::empty();
     }

@@ -31,9 +31,15 @@ const INDEX_HTML: &str = "<!doctype html><html><head>\
 <script type=\"module\">import init from '/milepost-app-0123456789abcdef.js';init();</script>\
 </head><body></body></html>";
 
+/// The card's own page (a smaller wasm binary), with a loader of its own.
+const CARD_HTML: &str = "<!doctype html><html><head>\
+<script type=\"module\">import init from '/card/milepost-card-0123456789abcdef.js';init();</script>\
+</head><body></body></html>";
+
 fn test_assets() -> Assets {
     Assets::from_files([
         ("index.html".to_string(), INDEX_HTML.as_bytes().to_vec()),
+        ("card/index.html".to_string(), CARD_HTML.as_bytes().to_vec()),
         (
             "milepost-app-0123456789abcdef.js".to_string(),
             "export default function init() {}\n"
@@ -528,11 +534,22 @@ async fn unknown_api_paths_are_json_404s() {
 #[tokio::test]
 async fn frontend_files_client_routes_and_cache_headers() {
     let (router, _) = examples_app("2026-01-20", HttpSettings::default());
-    for route in ["/", "/card", "/card/component:default/x", "/teams/payments"] {
+    for (route, page) in [
+        ("/", INDEX_HTML),
+        ("/teams/payments", INDEX_HTML),
+        ("/card/component:default/x", INDEX_HTML),
+        // The card is a page of its own, with or without a trailing slash.
+        ("/card", CARD_HTML),
+        ("/card/", CARD_HTML),
+    ] {
         let answer = get(&router, route).await;
         assert_eq!(answer.status, StatusCode::OK, "{route}");
-        assert_eq!(answer.text(), INDEX_HTML, "{route}");
+        assert_eq!(answer.text(), page, "{route}");
         assert_eq!(answer.header("cache-control"), Some("no-cache"), "{route}");
+        assert!(
+            answer.header("content-security-policy").is_some(),
+            "{route}"
+        );
     }
     let script = get(&router, "/milepost-app-0123456789abcdef.js").await;
     assert_eq!(script.status, StatusCode::OK);
@@ -566,7 +583,8 @@ async fn frontend_files_client_routes_and_cache_headers() {
         .split(';')
         .find(|directive| directive.trim().starts_with("script-src"))
         .unwrap_or_default();
-    assert!(script_src.contains("'sha256-"), "{csp}");
+    // Both pages' loaders: the portfolio's and the card's.
+    assert_eq!(script_src.matches("'sha256-").count(), 2, "{csp}");
     assert!(!script_src.contains("unsafe-inline"), "{csp}");
     assert!(script_src.contains("'wasm-unsafe-eval'"), "{csp}");
 }

@@ -1,5 +1,5 @@
-//! The Leptos components (browser only): the page switch, the two pages, and the
-//! glue from the server's API and the URL to the logic modules.
+//! The Leptos components (browser only): the two pages, each mounted by its own
+//! binary, and the glue from the server's API and the URL to the logic modules.
 
 mod api;
 mod card;
@@ -22,18 +22,42 @@ pub use detail::DetailPanel;
 pub use leadership::{Leadership, Portfolio};
 pub use table::MilestoneTable;
 
-/// Mounts the app on `<body>`.
+/// Mounts the leadership view's page switch on `<body>`.
 pub fn mount() {
     mount_to_body(App);
 }
 
-/// The page for the address: `/` is the leadership view, `/card` the Backstage card.
+/// Mounts the Backstage card on `<body>` (the card binary's entry point).
+pub fn mount_card() {
+    mount_to_body(Card);
+}
+
+/// The page for the address: `/` is the leadership view. The card is served
+/// from its own page and binary (`card.html`), so `/card` reaches this switch
+/// only when that page was not built.
 #[component]
 pub fn App() -> impl IntoView {
     match router::current_page() {
         Page::Portfolio => view! { <Leadership/> }.into_any(),
-        Page::Card => view! { <Card/> }.into_any(),
+        Page::Card => view! { <CardNotBuilt/> }.into_any(),
         Page::NotFound => view! { <NotFound/> }.into_any(),
+    }
+}
+
+/// `/card` served by the leadership page: the frontend was built without the
+/// card's page.
+#[component]
+fn CardNotBuilt() -> impl IntoView {
+    view! {
+        <main class="notfound">
+            <h1>"Card not built"</h1>
+            <p>
+                "The Backstage card is a page of its own, and this server was built without it. "
+                "Run " <code>"scripts/build-frontend.sh"</code>
+                " (it builds both pages), then rebuild the server."
+            </p>
+            <p><a href="/">"Open the roadmap portfolio"</a></p>
+        </main>
     }
 }
 
