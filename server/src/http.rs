@@ -9,9 +9,8 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::body::Body;
-use axum::extract::{Path, RawQuery, Request, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
-use axum::middleware::{self, Next};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -20,6 +19,7 @@ use futures_util::stream::{self, Stream};
 use milepost_shared::report::{Grouping, markdown_report};
 use milepost_shared::{ApiError, Filter, ReloadEvent, Roadmap, compute_statuses};
 use tokio::sync::broadcast::error::RecvError;
+use tower::ServiceBuilder;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -27,14 +27,11 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::encoding::{Precompressed, negotiated};
+use crate::limits::CheckLimitsLayer;
 use crate::state::{AppState, Snapshot};
 
 /// Largest request body accepted: the API is read-only, so requests carry none.
 const MAX_BODY_BYTES: usize = 16 * 1024;
-/// Largest total size of the request headers (name + value bytes).
-const MAX_HEADER_BYTES: usize = 32 * 1024;
-/// Longest request target (path and query).
-const MAX_URI_BYTES: usize = 8 * 1024;
 
 /// Every way a request can fail, rendered as a JSON [`ApiError`].
 #[derive(Debug, thiserror::Error)]
@@ -104,50 +101,52 @@ pub fn app(state: AppState) -> Router {
         .method_not_allowed_fallback(method_refuse)
         .with_state(state);
 
-    let mut router = api
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::REQUEST_TIMEOUT,
-            settings.request_timeout,
-        ))
-        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES));
-    if !settings.cors_origins.is_empty() {
+    let cors = (!settings.cors_origins.is_empty()).then(|| {
         let origins: Vec<HeaderValue> = settings
             .cors_origins
             .iter()
             .filter_map(|origin| HeaderValue::from_str(origin).ok())
             .collect();
-        router = router.layer(
-            CorsLayer::new()
-                .allow_origin(AllowOrigin::list(origins))
-                .allow_methods([Method::GET, Method::HEAD])
-                .allow_headers([header::IF_NONE_MATCH, header::ACCEPT, header::CACHE_CONTROL])
-                .expose_headers([header::ETAG])
-                .max_age(Duration::from_secs(3600)),
-        );
-    }
-    router
-        .layer(middleware::from_fn(check_limits))
+        CorsLayer::new()
+            .allow_origin(AllowOrigin::list(origins))
+            .allow_methods([Method::GET, Method::HEAD])
+            .allow_headers([header::IF_NONE_MATCH, header::ACCEPT, header::CACHE_CONTROL])
+            .expose_headers([header::ETAG])
+            .max_age(Duration::from_secs(3600))
+    });
+    // One stack, outermost first, added to the router in one `layer` call:
+    // each `Router::layer` boxes every route again, and a boxed route is
+    // cloned on every request.
+    let stack = ServiceBuilder::new()
+        .layer(TraceLayer::new_for_http())
         // Fixed values, without a boxed middleware. The policy headers go
         // on everything but the frontend's scripts, wasm, styles and
         // images: browsers apply a CSP and a referrer policy to documents
         // (and workers), so on those files they would only cost bytes on
         // every card load.
         .layer(SetResponseHeaderLayer::overriding(
-            header::CONTENT_SECURITY_POLICY,
-            move |response: &Response| (!is_subresource(response)).then(|| csp.clone()),
+            header::REFERRER_POLICY,
+            |response: &Response<_>| {
+                (!is_subresource(response))
+                    .then(|| HeaderValue::from_static("strict-origin-when-cross-origin"))
+            },
         ))
         .layer(SetResponseHeaderLayer::overriding(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
         ))
         .layer(SetResponseHeaderLayer::overriding(
-            header::REFERRER_POLICY,
-            |response: &Response| {
-                (!is_subresource(response))
-                    .then(|| HeaderValue::from_static("strict-origin-when-cross-origin"))
-            },
+            header::CONTENT_SECURITY_POLICY,
+            move |response: &Response<_>| (!is_subresource(response)).then(|| csp.clone()),
         ))
-        .layer(TraceLayer::new_for_http())
+        .option_layer(cors)
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(CheckLimitsLayer)
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            settings.request_timeout,
+        ));
+    api.layer(stack)
 }
 
 /// Answers up to this size are compressed at the best levels.
@@ -155,7 +154,7 @@ const SMALL_ANSWER_BYTES: usize = 64 * 1024;
 
 /// A script, wasm module, style sheet or image: a file a document loads,
 /// never a document itself.
-fn is_subresource(response: &Response) -> bool {
+fn is_subresource<B>(response: &Response<B>) -> bool {
     response
         .headers()
         .get(header::CONTENT_TYPE)
@@ -184,31 +183,6 @@ fn content_security_policy(state: &AppState) -> HeaderValue {
     // The config validated every part; fall back to the strictest policy anyway.
     HeaderValue::from_str(&policy)
         .unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'; frame-ancestors 'self'"))
-}
-
-/// Refuses oversized headers and URIs before any handler runs.
-async fn check_limits(request: Request, next: Next) -> Response {
-    let uri_length = request
-        .uri()
-        .path_and_query()
-        .map_or(0, |target| target.as_str().len());
-    if uri_length > MAX_URI_BYTES {
-        return AppError::TooLarge("request URI too long", StatusCode::URI_TOO_LONG)
-            .into_response();
-    }
-    let header_bytes: usize = request
-        .headers()
-        .iter()
-        .map(|(name, value)| name.as_str().len() + value.len())
-        .sum();
-    if header_bytes > MAX_HEADER_BYTES {
-        return AppError::TooLarge(
-            "request headers too large",
-            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
-        )
-        .into_response();
-    }
-    next.run(request).await
 }
 
 async fn method_refuse(method: Method) -> AppError {

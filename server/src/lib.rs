@@ -8,6 +8,7 @@ pub mod cli;
 pub mod config;
 pub mod encoding;
 pub mod http;
+pub mod limits;
 pub mod sources;
 pub mod state;
 pub mod watch;
