@@ -4,7 +4,7 @@
 #      identical response bodies as static files (precompressed, gzip_static on), both
 #      driven by wrk asking for gzip, for /api/roadmap and /api/roadmap?entity=...:
 #      same threads, connections and duration, runs alternated, ROUNDS rounds;
-#      requests/s and p99 for both, and milepost/nginx ratios;
+#      requests/s, p99 and server CPU time per request for both, and milepost/nginx ratios;
 #   2. time from saving a source file to the /api/events event, over 50 edits;
 #   3. the server's resident memory with the corpus loaded (VmRSS, VmHWM).
 #
@@ -148,7 +148,8 @@ EOF
 nginx -e "$work/nginx/error.log" -p "$work/nginx" -c "$work/nginx/nginx.conf" -t -q ||
   die "nginx rejected its configuration"
 nginx -e "$work/nginx/error.log" -p "$work/nginx" -c "$work/nginx/nginx.conf" &
-pids+=("$!")
+nginx_pid=$!
+pids+=("$nginx_pid")
 nginx_base=http://127.0.0.1:$nginx_port
 for _ in $(seq 50); do
   curl -sf -o /dev/null "$nginx_base/api/roadmap" && break
@@ -164,17 +165,40 @@ for name in roadmap entity; do
 done
 echo "both servers send byte-identical gzip bodies"
 
-# Runs wrk once; prints "requests/s p99-ms non-2xx-count".
-run_wrk() { # url out-file
+# CPU time (user + system, clock ticks) used so far by the given processes.
+cpu_ticks() { # pid...
+  local total=0 pid
+  for pid in "$@"; do
+    # Fields 14 and 15 of /proc/PID/stat, counted after the ")" that ends the name.
+    total=$((total + $(sed 's/.*) //' "/proc/$pid/stat" | awk '{ print $12 + $13 }')))
+  done
+  echo "$total"
+}
+# The processes doing a server's work: milepost, or nginx's workers.
+server_pids() { # milepost|nginx
+  if [ "$1" = milepost ]; then echo "$milepost_pid"; else pgrep -P "$nginx_pid" | paste -sd' ' -; fi
+}
+ticks_per_second=$(getconf CLK_TCK)
+
+# Runs wrk once; prints "requests/s p99-ms non-2xx-count server-cpu-us-per-request".
+# The CPU the server used per request is steadier than requests/s on a shared
+# machine: it does not count time the server spent waiting for a core.
+run_wrk() { # url out-file server
+  local -a server
+  read -r -a server < <(server_pids "$3")
+  local before
+  before=$(cpu_ticks "${server[@]}")
   wrk -t"$threads" -c"$connections" -d"${duration}s" --latency -H 'Accept-Encoding: gzip' "$1" >"$2"
-  awk '
+  local ticks=$(($(cpu_ticks "${server[@]}") - before))
+  awk -v ticks="$ticks" -v hz="$ticks_per_second" '
+    / requests in / { requests = $1 }
     /^Requests\/sec:/ { rps = $2 }
     $1 == "99%" {
       v = $2
       if (v ~ /us$/) ms = v / 1000; else if (v ~ /ms$/) ms = v + 0; else if (v ~ /s$/) ms = v * 1000; else ms = v / 1000
     }
     /Non-2xx or 3xx responses:/ { bad = $NF }
-    END { printf "%s %.3f %d\n", rps, ms, bad + 0 }
+    END { printf "%s %.3f %d %.1f\n", rps, ms, bad + 0, (requests > 0 ? ticks * 1e6 / hz / requests : 0) }
   ' "$2"
 }
 
@@ -196,10 +220,10 @@ for round in $(seq "$rounds"); do
     for server in $order; do
       url=$base/api/roadmap$query
       [ "$server" = nginx ] && url=$nginx_base/api/roadmap$query
-      read -r rps p99 bad < <(run_wrk "$url" "$work/wrk-$round-$endpoint-$server.txt")
-      printf 'round %d  %-8s %-8s %10s req/s  p99 %8s ms%s\n' "$round" "$endpoint" "$server" "$rps" "$p99" \
-        "$([ "$bad" -gt 0 ] && echo "  ($bad non-2xx responses!)")"
-      printf '%s\t%s\t%s\t%s\t%s\n' "$round" "$endpoint" "$server" "$rps" "$p99" >>"$results"
+      read -r rps p99 bad cpu < <(run_wrk "$url" "$work/wrk-$round-$endpoint-$server.txt" "$server")
+      printf 'round %d  %-8s %-8s %10s req/s  p99 %8s ms  cpu %7s us/req%s\n' "$round" "$endpoint" "$server" \
+        "$rps" "$p99" "$cpu" "$([ "$bad" -gt 0 ] && echo "  ($bad non-2xx responses!)")"
+      printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$endpoint" "$server" "$rps" "$p99" "$cpu" >>"$results"
     done
   done
 done
@@ -219,11 +243,15 @@ for endpoint in roadmap entity; do
   n_rps=$(column_of "$endpoint" nginx 4 | median)
   m_p99=$(column_of "$endpoint" milepost 5 | median)
   n_p99=$(column_of "$endpoint" nginx 5 | median)
-  awk -v e="$endpoint" -v mr="$m_rps" -v nr="$n_rps" -v mp="$m_p99" -v np="$n_p99" 'BEGIN {
+  m_cpu=$(column_of "$endpoint" milepost 6 | median)
+  n_cpu=$(column_of "$endpoint" nginx 6 | median)
+  awk -v e="$endpoint" -v mr="$m_rps" -v nr="$n_rps" -v mp="$m_p99" -v np="$n_p99" -v mc="$m_cpu" -v nc="$n_cpu" 'BEGIN {
     rr = mr / nr; pr = mp / np
     printf "%-8s median of rounds: milepost %.0f req/s p99 %.2f ms | nginx %.0f req/s p99 %.2f ms\n", e, mr, mp, nr, np
-    printf "%-8s milepost/nginx: throughput %.2fx (goal >= 0.8x, parity 1.0x: %s), p99 %.2fx (goal <= 1.5x: %s)\n", e, rr,
-      (rr >= 0.8 ? "met" : "missed"), pr, (pr <= 1.5 ? "met" : "missed")
+    printf "%-8s milepost/nginx: throughput %.2fx (parity 1.0x: %s; bound >= 0.8x: %s), p99 %.2fx (parity 1.0x: %s; bound <= 1.5x: %s)\n",
+      e, rr, (rr >= 1.0 ? "met" : "missed"), (rr >= 0.8 ? "met" : "missed"),
+      pr, (pr <= 1.0 ? "met" : "missed"), (pr <= 1.5 ? "met" : "missed")
+    printf "%-8s server CPU per request, median of rounds: milepost %.1f us, nginx %.1f us (%.2fx)\n", e, mc, nc, (nc > 0 ? mc / nc : 0)
   }'
   # Each round's pair ran back to back, so its ratio is less exposed to load drifting between rounds.
   awk -F'\t' -v e="$endpoint" '
