@@ -293,7 +293,8 @@ impl Precompressed {
             Coding::Identity
         };
         let etag = self.etag(coding).clone();
-        let mut headers = HeaderMap::with_capacity(6);
+        // Room for the security headers the router adds on the way out.
+        let mut headers = HeaderMap::with_capacity(12);
         headers.insert(header::ETAG, etag);
         headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
         headers.insert(header::CACHE_CONTROL, self.cache_control.clone());
@@ -308,7 +309,11 @@ impl Precompressed {
             .encoded(coding)
             .cloned()
             .unwrap_or_else(|| self.identity.clone());
-        (headers, Body::from(body)).into_response()
+        // Built directly: `(headers, body).into_response()` would copy the
+        // headers into a second map.
+        let mut response = Response::new(Body::from(body));
+        *response.headers_mut() = headers;
+        response
     }
 }
 

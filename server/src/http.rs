@@ -9,7 +9,8 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::body::Body;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{Path, RawQuery, Request, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
@@ -296,30 +297,28 @@ impl View {
 
 /// Answers a roadmap-derived endpoint. The unfiltered roadmap is the
 /// snapshot's precomputed body; any other answer is built once per revision
-/// and query (off the async threads), then served from the cache.
-async fn respond_view(
-    state: AppState,
-    view: View,
-    raw_query: Option<String>,
-    headers: HeaderMap,
-) -> Result<Response, AppError> {
+/// and query (off the async threads), then served from the cache. The
+/// request's head is taken whole: its query and headers are read, not copied.
+async fn respond_view(state: AppState, view: View, request: Parts) -> Result<Response, AppError> {
+    let raw_query = request.uri.query();
+    let headers = &request.headers;
     let snapshot = state.snapshot();
     let revision = snapshot.roadmap.revision;
     // The request's own query string is the key: a card asks with the same
     // string on every load, so a hit needs no parsing. Only queries that
     // parsed are ever stored.
-    let key = format!("{}?{}", view.name(), raw_query.as_deref().unwrap_or(""));
+    let key = format!("{}?{}", view.name(), raw_query.unwrap_or(""));
     let body = match state.responses().get(revision, &key) {
         Some(body) => body,
         None => {
-            let query = RoadmapQuery::parse(raw_query.as_deref())?;
+            let query = RoadmapQuery::parse(raw_query)?;
             if matches!(view, View::Roadmap) && query.is_unfiltered() {
-                return Ok(snapshot.full().await.respond(&headers));
+                return Ok(snapshot.full().await.respond(headers));
             }
             build_view(&state, view, query, snapshot, key).await?
         }
     };
-    let mut response = body.respond(&headers);
+    let mut response = body.respond(headers);
     if matches!(view, View::Export) {
         response.headers_mut().insert(
             header::CONTENT_DISPOSITION,
@@ -380,47 +379,39 @@ async fn build_view(
 /// `GET /api/roadmap`: the whole roadmap or a filtered copy.
 async fn roadmap_show(
     State(state): State<AppState>,
-    RawQuery(query): RawQuery,
-    headers: HeaderMap,
+    request: Request,
 ) -> Result<Response, AppError> {
-    respond_view(state, View::Roadmap, query, headers).await
+    respond_view(state, View::Roadmap, request.into_parts().0).await
 }
 
 /// `GET /api/teams` (accepts the roadmap filters).
-async fn teams_list(
-    State(state): State<AppState>,
-    RawQuery(query): RawQuery,
-    headers: HeaderMap,
-) -> Result<Response, AppError> {
-    respond_view(state, View::Teams, query, headers).await
+async fn teams_list(State(state): State<AppState>, request: Request) -> Result<Response, AppError> {
+    respond_view(state, View::Teams, request.into_parts().0).await
 }
 
 /// `GET /api/documents` (accepts the roadmap filters).
 async fn documents_list(
     State(state): State<AppState>,
-    RawQuery(query): RawQuery,
-    headers: HeaderMap,
+    request: Request,
 ) -> Result<Response, AppError> {
-    respond_view(state, View::Documents, query, headers).await
+    respond_view(state, View::Documents, request.into_parts().0).await
 }
 
 /// `GET /api/diagnostics` (accepts the roadmap filters).
 async fn diagnostics_list(
     State(state): State<AppState>,
-    RawQuery(query): RawQuery,
-    headers: HeaderMap,
+    request: Request,
 ) -> Result<Response, AppError> {
-    respond_view(state, View::Diagnostics, query, headers).await
+    respond_view(state, View::Diagnostics, request.into_parts().0).await
 }
 
 /// `GET /api/export.md`: the markdown status report, same filters plus
 /// `group_by=document|team`.
 async fn export_show(
     State(state): State<AppState>,
-    RawQuery(query): RawQuery,
-    headers: HeaderMap,
+    request: Request,
 ) -> Result<Response, AppError> {
-    respond_view(state, View::Export, query, headers).await
+    respond_view(state, View::Export, request.into_parts().0).await
 }
 
 /// `GET /api/milestones/{id}`: one milestone (ids may contain `/`).
