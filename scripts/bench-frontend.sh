@@ -35,7 +35,7 @@ say() { printf '\n== %s\n' "$*" >&2; }
 command -v node >/dev/null || die "node is not installed"
 [ -d .tools/node_modules/playwright-core ] || die "playwright-core missing: scripts/install-tools.sh --bench"
 [ -x "${MILEPOST_CHROMIUM:-/usr/bin/chromium}" ] || die "Chromium missing: scripts/install-tools.sh --browser"
-[ -f dist/index.html ] || die "dist/ is empty: run scripts/build-frontend.sh first"
+[ -f dist/index.html ] && [ -f dist/card/index.html ] || die "dist/ is not built: run scripts/build-frontend.sh first"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/milepost-bench-frontend.XXXXXX")
 pids=()
@@ -55,10 +55,10 @@ say "building (release)"
 cargo build --release -p milepost-server -p milepost-bench --bins >&2
 milepost=$root/target/release/milepost
 
-say "the frontend files in dist/ (raw and brotli -q 11 bytes)"
-for file in dist/*; do
+say "the frontend files in dist/ and the card's in dist/card/ (raw and brotli -q 11 bytes)"
+for file in dist/* dist/card/*; do
   [ -f "$file" ] || continue
-  printf '%-48s %9d %9d\n' "$(basename "$file")" "$(wc -c <"$file")" "$(brotli -c -q 11 "$file" | wc -c)" >&2
+  printf '%-54s %9d %9d\n' "${file#dist/}" "$(wc -c <"$file")" "$(brotli -c -q 11 "$file" | wc -c)" >&2
 done
 
 say "generating corpora ($docs and $small_docs documents)"
@@ -91,13 +91,15 @@ serve examples "$port" 2026-01-20 examples/backstage-mvp.md examples/northwind
 serve small "$((port + 1))" 2026-03-01 "$work/small"
 serve corpus "$((port + 2))" 2026-03-01 "$work/corpus"
 # Each server compresses the frontend files once, in the background, after it
-# starts: wait until the wasm comes back as brotli from all three.
-wasm=$(basename "$(ls dist/*.wasm)")
-for p in "$port" "$((port + 1))" "$((port + 2))"; do
-  for _ in $(seq 300); do
-    curl -sf -o /dev/null -D - -H 'Accept-Encoding: br' "http://127.0.0.1:$p/$wasm" |
-      grep -qi '^content-encoding: br' && break
-    sleep 0.1
+# starts: wait until both wasm files (the leadership view's and the card's)
+# come back as brotli from all three.
+for wasm in dist/*.wasm dist/card/*.wasm; do
+  for p in "$port" "$((port + 1))" "$((port + 2))"; do
+    for _ in $(seq 300); do
+      curl -sf -o /dev/null -D - -H 'Accept-Encoding: br' "http://127.0.0.1:$p/${wasm#dist/}" |
+        grep -qi '^content-encoding: br' && break
+      sleep 0.1
+    done
   done
 done
 
