@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 use milepost_shared::Roadmap;
-use milepost_shared::read::{ReadOptions, Reader};
+use milepost_shared::read::{ReadOptions, Reader, Source};
 use notify::event::{AccessKind, AccessMode, MetadataKind, ModifyKind};
 use notify::{EventKind, RecommendedWatcher, RecursiveMode, Watcher};
 
@@ -70,11 +70,17 @@ impl Library {
             hashes: HashMap::new(),
             fixed_today,
         };
-        for (name, bytes) in read_all(&library.roots, &mut library.names) {
-            library.hashes.insert(name.clone(), hash(&bytes));
-            library.reader.set_source(&name, &bytes);
-            let link = library.link(&name);
-            library.reader.set_link(&name, link);
+        let files = read_all(&library.roots, &mut library.names);
+        let sources: Vec<Source<'_>> = files
+            .iter()
+            .map(|(name, bytes)| Source { path: name, bytes })
+            .collect();
+        // The first read extracts every document in parallel.
+        library.reader.set_sources(&sources);
+        for (name, bytes) in &files {
+            library.hashes.insert(name.clone(), hash(bytes));
+            let link = library.link(name);
+            library.reader.set_link(name, link);
         }
         Ok(library)
     }

@@ -4,7 +4,7 @@
 //! than assembled from scratch.
 
 use milepost_bench::{SplitMix64, generate};
-use milepost_shared::read::{ReadKind, ReadOptions, Reader};
+use milepost_shared::read::{ReadKind, ReadOptions, Reader, Source};
 use milepost_shared::{Roadmap, Status};
 
 use crate::support::{day, examples_dir, load_tree, read_files};
@@ -244,4 +244,36 @@ fn a_folded_status_change_reaches_its_dependents() {
     assert_eq!(status(&after, "B-1"), Some(Status::Blocked));
     // The previous revision is untouched (pages still reading it see it whole).
     assert_eq!(status(&before, "B-1"), Some(Status::OnTrack));
+}
+
+#[test]
+fn reading_many_documents_at_once_gives_what_reading_them_one_by_one_gives() {
+    // Enough documents that `read` and `Reader::set_sources` extract them
+    // on several threads where the machine has more than one core.
+    let corpus = generate(300);
+    let files: Vec<(String, Vec<u8>)> = corpus
+        .docs
+        .iter()
+        .map(|doc| (doc.path.clone(), doc.text.clone().into_bytes()))
+        .collect();
+    let mut one_by_one = Reader::new(ReadOptions::new(day(TODAY)));
+    for (path, bytes) in &files {
+        one_by_one.set_source(path, bytes);
+    }
+    let expected = one_by_one.roadmap();
+    assert!(expected.milestones.len() > 1000, "the corpus is too small");
+
+    let at_once = read_files(&files, TODAY);
+    if let Some(difference) = first_difference(&at_once, &expected) {
+        panic!("read() differs from one-by-one: {difference}");
+    }
+    let sources: Vec<Source<'_>> = files
+        .iter()
+        .map(|(path, bytes)| Source { path, bytes })
+        .collect();
+    let mut batch = Reader::new(ReadOptions::new(day(TODAY)));
+    batch.set_sources(&sources);
+    if let Some(difference) = first_difference(&batch.roadmap(), &expected) {
+        panic!("set_sources differs from one-by-one: {difference}");
+    }
 }

@@ -96,10 +96,11 @@ impl ReadOptions {
 /// One-shot: all sources in, the roadmap (with diagnostics inside
 /// `roadmap.diagnostics`) out. Never panics.
 pub fn read(sources: &[Source<'_>], options: &ReadOptions) -> Roadmap {
-    let mut documents: BTreeMap<&str, Extraction> = BTreeMap::new();
-    for source in sources {
-        documents.insert(source.path, extract(source.path, source.bytes));
-    }
+    let documents: BTreeMap<&str, Extraction> = sources
+        .iter()
+        .map(|source| source.path)
+        .zip(extract_all(sources))
+        .collect();
     let documents: Vec<&Extraction> = documents.values().collect();
     // One shot: nothing to keep for later, so no cache.
     assemble::assemble(&documents, options, &assemble::Links::default(), None).finish()
@@ -158,9 +159,20 @@ impl Reader {
 
     /// Adds or replaces one document (only it is extracted again).
     pub fn set_source(&mut self, path: &str, bytes: &[u8]) {
-        let previous = self
-            .documents
-            .insert(path.to_string(), extract(path, bytes));
+        let extraction = extract(path, bytes);
+        self.put(path, extraction);
+    }
+
+    /// Adds or replaces many documents at once, extracting them in parallel
+    /// (a server's first read of its sources).
+    pub fn set_sources(&mut self, sources: &[Source<'_>]) {
+        for (source, extraction) in sources.iter().zip(extract_all(sources)) {
+            self.put(source.path, extraction);
+        }
+    }
+
+    fn put(&mut self, path: &str, extraction: Extraction) {
+        let previous = self.documents.insert(path.to_string(), extraction);
         self.changed.entry(path.to_string()).or_insert(previous);
     }
 
@@ -258,6 +270,53 @@ impl Reader {
 /// Callers may read one byte more than this and pass it on, so the reader
 /// can say the file was too large.
 pub const MAX_SOURCE_BYTES: usize = 8 * 1024 * 1024;
+
+/// Fewest documents worth a thread of their own.
+const DOCUMENTS_PER_THREAD: usize = 64;
+
+/// Extracts every source, in order, on as many threads as the machine
+/// offers: one document's extraction never looks at another's, and it is
+/// most of a full read's work. Threads take the next document as they
+/// finish one, so a few large files do not leave the others idle.
+fn extract_all(sources: &[Source<'_>]) -> Vec<Extraction> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZero::get)
+        .min(sources.len() / DOCUMENTS_PER_THREAD)
+        .max(1);
+    if threads == 1 {
+        return sources
+            .iter()
+            .map(|source| extract(source.path, source.bytes))
+            .collect();
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let work = || {
+        let mut done = Vec::new();
+        loop {
+            let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(source) = sources.get(index) else {
+                return done;
+            };
+            done.push((index, extract(source.path, source.bytes)));
+        }
+    };
+    let mut done: Vec<(usize, Extraction)> = std::thread::scope(|scope| {
+        let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
+        let mut done = work();
+        for helper in helpers {
+            // A panic in a thread is the reader's own bug: pass it on as if
+            // the document had been read on this thread.
+            done.extend(
+                helper
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            );
+        }
+        done
+    });
+    done.sort_unstable_by_key(|(index, _)| *index);
+    done.into_iter().map(|(_, extraction)| extraction).collect()
+}
 
 /// The first stage for one document: bytes in, loose records out.
 fn extract(path: &str, bytes: &[u8]) -> Extraction {
