@@ -124,6 +124,63 @@ impl Row {
     }
 }
 
+/// What a row stands for, the same in every layout of one load: a group by
+/// its label (case aside, as groups are formed) or a milestone by its index
+/// in the roadmap. A row whose key stays from one filter to the next is moved
+/// in place instead of drawn anew.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum RowKey {
+    Group(String),
+    Milestone(usize),
+}
+
+impl Row {
+    /// This row's key; `roadmap_index` maps an index into the slice given
+    /// to [`layout`] to the milestone's index in the roadmap.
+    pub fn key(&self, roadmap_index: impl Fn(usize) -> usize) -> RowKey {
+        match self {
+            Row::Group { label, .. } => RowKey::Group(label.to_lowercase()),
+            Row::Milestone { index, .. } => RowKey::Milestone(roadmap_index(*index)),
+        }
+    }
+}
+
+/// The scale and the lines drawn across every row: they change with the
+/// dates in view and the zoom, not with each row, so a filter that keeps the
+/// range keeps them as drawn.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Scale {
+    pub width: f64,
+    pub ticks: Vec<Tick>,
+    pub markers: Vec<MarkerLine>,
+    pub today_x: Option<f64>,
+}
+
+impl Layout {
+    /// The scale part of this layout.
+    pub fn scale(&self) -> Scale {
+        Scale {
+            width: self.width,
+            ticks: self.ticks.clone(),
+            markers: self.markers.clone(),
+            today_x: self.today_x,
+        }
+    }
+
+    /// The rows in `range` (see [`rows_in_view`]) with their keys, in order.
+    pub fn keyed_rows(
+        &self,
+        range: std::ops::Range<usize>,
+        roadmap_index: impl Fn(usize) -> usize,
+    ) -> Vec<(RowKey, Row)> {
+        let range = range.start.min(self.rows.len())..range.end.min(self.rows.len());
+        self.rows[range]
+            .iter()
+            .map(|row| (row.key(&roadmap_index), row.clone()))
+            .collect()
+    }
+}
+
 /// A scale mark at the start of a month or quarter.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Tick {
@@ -595,6 +652,74 @@ mod tests {
             "never past the last row"
         );
         assert_eq!(rows_in_view(100, 5000.0, 600.0, 0.0), 100..100);
+    }
+
+    #[test]
+    fn a_row_keeps_its_key_when_a_filter_moves_it() {
+        let sample = sample();
+        let all: Vec<&Milestone> = sample.iter().collect();
+        let all_rows = layout(&all, Grouping::Team, Zoom::Month, None, &[], false);
+        // Without pay-2, pay-1 moves up a row and becomes the slice's first item.
+        let kept: Vec<usize> = (0..sample.len())
+            .filter(|&i| sample[i].id != "pay-2")
+            .collect();
+        let some: Vec<&Milestone> = kept.iter().map(|&i| &sample[i]).collect();
+        let some_rows = layout(&some, Grouping::Team, Zoom::Month, None, &[], false);
+        let key_and_y = |rows: Vec<(RowKey, Row)>, key: &RowKey| {
+            rows.into_iter()
+                .find(|(k, _)| k == key)
+                .map(|(_, row)| row.y())
+        };
+        let pay_1 = RowKey::Milestone(1);
+        let before = key_and_y(all_rows.keyed_rows(0..usize::MAX, |i| i), &pay_1);
+        let after = key_and_y(some_rows.keyed_rows(0..usize::MAX, |i| kept[i]), &pay_1);
+        assert_eq!(before, Some(2.0 * ROW_HEIGHT));
+        assert_eq!(after, Some(ROW_HEIGHT), "the same row, one place up");
+        let payments = RowKey::Group("payments".into());
+        assert_eq!(
+            key_and_y(some_rows.keyed_rows(0..1, |i| kept[i]), &payments),
+            Some(0.0)
+        );
+        assert!(
+            some_rows
+                .keyed_rows(0..usize::MAX, |i| kept[i])
+                .iter()
+                .all(|(key, _)| *key != RowKey::Milestone(0)),
+            "pay-2 is filtered out"
+        );
+    }
+
+    #[test]
+    fn keyed_rows_are_the_rows_in_range_in_order() {
+        let sample = sample();
+        let refs: Vec<&Milestone> = sample.iter().collect();
+        let layout = layout(&refs, Grouping::Team, Zoom::Month, None, &[], false);
+        let keyed = layout.keyed_rows(1..3, |i| i + 100);
+        assert_eq!(
+            keyed,
+            vec![
+                (RowKey::Milestone(100), layout.rows[1].clone()),
+                (RowKey::Milestone(101), layout.rows[2].clone()),
+            ]
+        );
+        assert!(layout.keyed_rows(50..60, |i| i).is_empty());
+    }
+
+    #[test]
+    fn the_scale_ignores_which_rows_are_shown() {
+        let sample = sample();
+        let all: Vec<&Milestone> = sample.iter().collect();
+        let today = Some(day("2026-01-20"));
+        let full = layout(&all, Grouping::Team, Zoom::Month, today, &[], false);
+        // pay-1 lies inside the range the others span: dropping it keeps the scale.
+        let some: Vec<&Milestone> = sample.iter().filter(|m| m.id != "pay-1").collect();
+        let fewer = layout(&some, Grouping::Team, Zoom::Month, today, &[], false);
+        assert_ne!(full.rows, fewer.rows);
+        assert_eq!(full.scale(), fewer.scale());
+        // sec (March) sets the end: dropping it narrows the scale.
+        let early: Vec<&Milestone> = sample.iter().filter(|m| m.id != "sec").collect();
+        let narrower = layout(&early, Grouping::Team, Zoom::Month, today, &[], false);
+        assert!(narrower.scale().width < full.scale().width);
     }
 
     #[test]

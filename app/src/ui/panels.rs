@@ -117,6 +117,11 @@ pub fn Filters(store: Store, url: UrlState) -> impl IntoView {
             handle.clear();
         }
     });
+    // Each list is redrawn only when its own choice changes: reading the
+    // whole URL state would rebuild every `<option>` on each search.
+    let team = Memo::new(move |_| url.state.with(|s| s.filter.team.clone()));
+    let entity = Memo::new(move |_| url.state.with(|s| s.filter.entity.clone()));
+    let document = Memo::new(move |_| url.state.with(|s| s.filter.document.clone()));
     let options = move |list: Vec<crate::facets::Choice>, current: Option<String>| {
         list.into_iter()
             .map(|choice| {
@@ -125,13 +130,13 @@ pub fn Filters(store: Store, url: UrlState) -> impl IntoView {
             })
             .collect_view()
     };
-    let status_value = move || {
+    let status_value = Memo::new(move |_| {
         url.state.with(|s| match s.filter.status.as_slice() {
             [one] => one.as_str().to_string(),
             [] => String::new(),
             _ => "several".to_string(),
         })
-    };
+    });
     view! {
         <form class="filters" role="search" aria-label="Filter milestones" on:submit=|ev| ev.prevent_default()>
             <div class="field grow">
@@ -165,7 +170,7 @@ pub fn Filters(store: Store, url: UrlState) -> impl IntoView {
                     }
                 >
                     <option value="">"All teams"</option>
-                    {move || options(choices.with(|c| c.0.clone()), url.state.with(|s| s.filter.team.clone()))}
+                    {move || options(choices.with(|c| c.0.clone()), team.get())}
                 </select>
             </div>
             <div class="field">
@@ -177,7 +182,7 @@ pub fn Filters(store: Store, url: UrlState) -> impl IntoView {
                     }
                 >
                     <option value="">"All entities"</option>
-                    {move || options(choices.with(|c| c.1.clone()), url.state.with(|s| s.filter.entity.clone()))}
+                    {move || options(choices.with(|c| c.1.clone()), entity.get())}
                 </select>
             </div>
             <div class="field">
@@ -189,7 +194,7 @@ pub fn Filters(store: Store, url: UrlState) -> impl IntoView {
                     }
                 >
                     <option value="">"All documents"</option>
-                    {move || options(choices.with(|c| c.2.clone()), url.state.with(|s| s.filter.document.clone()))}
+                    {move || options(choices.with(|c| c.2.clone()), document.get())}
                 </select>
             </div>
             <div class="field">
@@ -204,7 +209,7 @@ pub fn Filters(store: Store, url: UrlState) -> impl IntoView {
                     }
                 >
                     {move || {
-                        let current = status_value();
+                        let current = status_value.get();
                         let mut list = vec![(String::new(), "Any status".to_string())];
                         if current == "several" {
                             list.push(("several".to_string(), "Several".to_string()));

@@ -11,7 +11,8 @@ use super::common::{StatusChip, UrlState, today_of};
 use super::panels::Visible;
 use crate::facets::document_title;
 use crate::timeline::{
-    AXIS_HEIGHT, Grouping, Layout, POINT_RADIUS, ROW_HEIGHT, Row, Shape, Zoom, layout, rows_in_view,
+    AXIS_HEIGHT, Grouping, Layout, POINT_RADIUS, ROW_HEIGHT, Row, RowKey, Shape, Zoom, layout,
+    rows_in_view,
 };
 use leptos::prelude::AnyView;
 use milepost_shared::Roadmap;
@@ -20,11 +21,16 @@ use wasm_bindgen::JsCast;
 /// A built layout with the roadmap it was built from.
 #[derive(Clone)]
 struct Drawn {
+    /// The load the roadmap is (row keys are only the same within one).
+    generation: u64,
     roadmap: Arc<milepost_shared::Roadmap>,
     /// Milestone indices into the roadmap, in the order the layout indexes them.
     indices: Arc<Vec<usize>>,
     layout: Arc<Layout>,
 }
+
+/// The chart as its parts read it: the same `Drawn` for every part.
+type DrawnMemo = Memo<Option<Drawn>>;
 
 /// Timeline with its controls (grouping, zoom, arrows).
 #[component]
@@ -58,6 +64,7 @@ pub fn TimelineSection(store: Store, url: UrlState, visible: Visible) -> impl In
                         arrows,
                     );
                     Some(Drawn {
+                        generation: s.generation,
                         roadmap: Arc::clone(&s.roadmap),
                         indices: Arc::new(indices),
                         layout: Arc::new(layout),
@@ -140,9 +147,9 @@ pub fn TimelineSection(store: Store, url: UrlState, visible: Visible) -> impl In
                         }
                     }
                 >
-                    {move || drawn.get().map(|drawn| view! { <Chart drawn url scroll/> })}
+                    <Chart drawn url scroll/>
                 </div>
-                {move || drawn.get().map(|drawn| view! { <Undated drawn url/> })}
+                <Undated drawn url/>
             </div>
         </section>
     }
@@ -151,116 +158,141 @@ pub fn TimelineSection(store: Store, url: UrlState, visible: Visible) -> impl In
 /// Undated milestones listed beside the chart before "and N more".
 const UNDATED_SHOWN: usize = 40;
 
-/// The chart (label column, axis and SVG) for one layout, inside the scroll box.
+/// The chart (label column, axis and SVG) inside the scroll box. It stays
+/// while the filter changes: the scale is redrawn only when it changes, and
+/// the rows are keyed, so a row still in view after a search is moved rather
+/// than rebuilt (the browser then lays out and paints far less per search).
 #[component]
-fn Chart(drawn: Drawn, url: UrlState, scroll: RwSignal<(f64, f64)>) -> impl IntoView {
-    let Drawn {
-        roadmap,
-        indices,
-        layout,
-    } = drawn;
-    let width = layout.width;
-    let height = layout.height;
+fn Chart(drawn: DrawnMemo, url: UrlState, scroll: RwSignal<(f64, f64)>) -> impl IntoView {
+    let scale = Memo::new(move |_| {
+        drawn.with(|d| d.as_ref().map(|d| d.layout.scale()).unwrap_or_default())
+    });
+    let width = Memo::new(move |_| scale.with(|s| s.width));
+    let height = Memo::new(move |_| drawn.with(|d| d.as_ref().map_or(0.0, |d| d.layout.height)));
     // Only the rows near the scrolled window are in the DOM, so thousands of
     // milestones cost no more to draw (or to filter) than a screenful.
-    let row_count = layout.rows.len();
-    let window = Memo::new(move |_| {
+    let rows = Memo::new(move |_| {
         let (top, visible_height) = scroll.get();
-        rows_in_view(row_count, top, visible_height, 480.0)
-    });
-    let labels = {
-        let (roadmap, indices, layout) = (
-            Arc::clone(&roadmap),
-            Arc::clone(&indices),
-            Arc::clone(&layout),
-        );
-        move || {
-            layout.rows[window.get()]
-                .iter()
-                .map(|row| label_view(row, &roadmap, &indices, url))
-                .collect_view()
-        }
-    };
-    let rows_drawn = {
-        let (roadmap, indices, layout) = (
-            Arc::clone(&roadmap),
-            Arc::clone(&indices),
-            Arc::clone(&layout),
-        );
-        move || {
-            layout.rows[window.get()]
-                .iter()
-                .map(|row| shape_view(row, width, &roadmap, &indices, url))
-                .collect_view()
-        }
-    };
-    let grid = layout
-        .ticks
-        .iter()
-        .map(|tick| {
-            view! { <line class="grid" class:year=tick.year_start x1=px(tick.x) x2=px(tick.x) y1=0 y2=px(height)></line> }
-        })
-        .collect_view();
-    let axis = layout
-        .ticks
-        .iter()
-        .map(|tick| {
-            view! {
-                <g>
-                    <line class="tick" class:year=tick.year_start x1=px(tick.x) x2=px(tick.x) y1=px(AXIS_HEIGHT - 10.0) y2=px(AXIS_HEIGHT)></line>
-                    <text class="tick-label" x=px(tick.x + 6.0) y=px(AXIS_HEIGHT - 14.0)>{tick.label.clone()}</text>
-                </g>
+        drawn.with(|d| match d.as_ref() {
+            Some(d) => {
+                let range = rows_in_view(d.layout.rows.len(), top, visible_height, 480.0);
+                let indices = &d.indices;
+                (d.generation, d.layout.keyed_rows(range, |i| indices[i]))
             }
+            None => (0, Vec::new()),
         })
-        .collect_view();
-    let arrows = layout
-        .arrows
-        .iter()
-        .map(|arrow| view! { <path class="arrow" d=arrow.path.clone() marker-end="url(#tl-arrowhead)"></path> })
-        .collect_view();
-    let markers = layout
-        .markers
-        .iter()
-        .map(|marker| {
-            view! {
-                <g class="marker-line">
-                    <title>{format!("{} — {}", marker.title, marker.date)}</title>
-                    <line x1=px(marker.x) x2=px(marker.x) y1=0 y2=px(height)></line>
-                </g>
-            }
+    });
+    let each = move || {
+        rows.with(|(generation, rows)| {
+            rows.iter()
+                .map(|(key, row)| (*generation, key.clone(), row.clone()))
+                .collect::<Vec<_>>()
         })
-        .collect_view();
-    let marker_labels = layout
-        .markers
-        .iter()
-        .map(|marker| view! { <text class="marker-label" x=px(marker.x + 4.0) y=13>{marker.title.clone()}</text> })
-        .collect_view();
-    let today = layout.today_x.map(|x| {
-        view! { <line class="today" x1=px(x) x2=px(x) y1=0 y2=px(height)></line> }
-    });
-    let today_label = layout.today_x.map(|x| {
-        view! {
-            <g class="today-flag">
-                <rect x=px(x - 22.0) y=2 width=44 height=15 rx=3></rect>
-                <text x=px(x) y=13 text-anchor="middle">"Today"</text>
-            </g>
-        }
-    });
+    };
+    let key = |(generation, key, _): &(u64, RowKey, Row)| (*generation, key.clone());
+    // A row's place as of the latest layout (the last one it was in, while
+    // it is being removed).
+    let placed = move |key: RowKey, first: Row| {
+        Memo::new(move |previous: Option<&Row>| {
+            rows.with(|(_, rows)| {
+                rows.iter()
+                    .find(|(k, _)| *k == key)
+                    .map(|(_, row)| row.clone())
+            })
+            .or_else(|| previous.cloned())
+            .unwrap_or_else(|| first.clone())
+        })
+    };
+    let roadmap = move || drawn.with_untracked(|d| d.as_ref().map(|d| Arc::clone(&d.roadmap)));
+    let label_row = move |(_, key, first): (u64, RowKey, Row)| {
+        let row = placed(key.clone(), first);
+        roadmap().map(|roadmap| label_view(&key, row, &roadmap, url))
+    };
+    let shape_row = move |(_, key, first): (u64, RowKey, Row)| {
+        let row = placed(key.clone(), first.clone());
+        roadmap().map(|roadmap| shape_view(&key, &first, row, &roadmap, url))
+    };
+    let lines = move || {
+        scale.with(|scale| {
+            let grid = scale
+                .ticks
+                .iter()
+                .map(|tick| {
+                    view! { <line class="grid" class:year=tick.year_start x1=px(tick.x) x2=px(tick.x) y1=0 y2="100%"></line> }
+                })
+                .collect_view();
+            let markers = scale
+                .markers
+                .iter()
+                .map(|marker| {
+                    view! {
+                        <g class="marker-line">
+                            <title>{format!("{} — {}", marker.title, marker.date)}</title>
+                            <line x1=px(marker.x) x2=px(marker.x) y1=0 y2="100%"></line>
+                        </g>
+                    }
+                })
+                .collect_view();
+            let today = scale
+                .today_x
+                .map(|x| view! { <line class="today" x1=px(x) x2=px(x) y1=0 y2="100%"></line> });
+            (grid, markers, today)
+        })
+    };
+    let axis = move || {
+        scale.with(|scale| {
+            let ticks = scale
+                .ticks
+                .iter()
+                .map(|tick| {
+                    view! {
+                        <g>
+                            <line class="tick" class:year=tick.year_start x1=px(tick.x) x2=px(tick.x) y1=px(AXIS_HEIGHT - 10.0) y2=px(AXIS_HEIGHT)></line>
+                            <text class="tick-label" x=px(tick.x + 6.0) y=px(AXIS_HEIGHT - 14.0)>{tick.label.clone()}</text>
+                        </g>
+                    }
+                })
+                .collect_view();
+            let marker_labels = scale
+                .markers
+                .iter()
+                .map(|marker| view! { <text class="marker-label" x=px(marker.x + 4.0) y=13>{marker.title.clone()}</text> })
+                .collect_view();
+            let today_label = scale.today_x.map(|x| {
+                view! {
+                    <g class="today-flag">
+                        <rect x=px(x - 22.0) y=2 width=44 height=15 rx=3></rect>
+                        <text x=px(x) y=13 text-anchor="middle">"Today"</text>
+                    </g>
+                }
+            });
+            (ticks, marker_labels, today_label)
+        })
+    };
+    let arrows = move || {
+        drawn.with(|d| {
+            d.as_ref().map(|d| {
+                d.layout
+                    .arrows
+                    .iter()
+                    .map(|arrow| view! { <path class="arrow" d=arrow.path.clone() marker-end="url(#tl-arrowhead)"></path> })
+                    .collect_view()
+            })
+        })
+    };
     view! {
-                <div class="tl-grid" style=format!("width:{}px", px(width + 260.0))>
+                <div class="tl-grid" style=move || format!("width:{}px", px(width.get() + 260.0))>
                     <div class="tl-head">
                         <div class="tl-corner">"Milestone"</div>
-                        <svg class="tl-axis" width=px(width) height=px(AXIS_HEIGHT) aria-hidden="true">
+                        <svg class="tl-axis" width=move || px(width.get()) height=px(AXIS_HEIGHT) aria-hidden="true">
                             {axis}
-                            {marker_labels}
-                            {today_label}
                         </svg>
                     </div>
                     <div class="tl-body">
-                        <div class="tl-labels" style=format!("height:{}px", px(height))>
-                            {labels}
+                        <div class="tl-labels" style=move || format!("height:{}px", px(height.get()))>
+                            <For each=each key=key children=label_row/>
                         </div>
-                        <svg class="tl-chart" width=px(width) height=px(height) aria-hidden="true">
+                        <svg class="tl-chart" width=move || px(width.get()) height=move || px(height.get()) aria-hidden="true">
                             <defs>
                                 <marker
                                     id="tl-arrowhead"
@@ -274,10 +306,8 @@ fn Chart(drawn: Drawn, url: UrlState, scroll: RwSignal<(f64, f64)>) -> impl Into
                                     <path d="M0 0 L10 5 L0 10 z"></path>
                                 </marker>
                             </defs>
-                            {grid}
-                            {markers}
-                            {today}
-                            {rows_drawn}
+                            {lines}
+                            <For each=each key=key children=shape_row/>
                             {arrows}
                         </svg>
                     </div>
@@ -285,88 +315,110 @@ fn Chart(drawn: Drawn, url: UrlState, scroll: RwSignal<(f64, f64)>) -> impl Into
     }
 }
 
-/// Milestones without a date, listed beside the chart.
+/// Milestones without a date, listed beside the chart (keyed, like the rows).
 #[component]
-fn Undated(drawn: Drawn, url: UrlState) -> impl IntoView {
-    let Drawn {
-        roadmap,
-        indices,
-        layout,
-    } = drawn;
-    let milestone = |i: usize| -> &Milestone { &roadmap.milestones[indices[i]] };
-    let open = move |id: String| url.update(false, move |s| s.selected = Some(id));
-    let undated: Vec<(String, String, milepost_shared::Status, String)> = layout
-        .undated
-        .iter()
-        .map(|&i| {
-            let m = milestone(i);
-            (m.id.clone(), m.title.clone(), m.status, target_label(m))
+fn Undated(drawn: DrawnMemo, url: UrlState) -> impl IntoView {
+    // Roadmap indices of the undated milestones, with their load.
+    let undated = Memo::new(move |_| {
+        drawn.with(|d| match d.as_ref() {
+            Some(d) => (
+                d.generation,
+                d.layout
+                    .undated
+                    .iter()
+                    .map(|&i| d.indices[i])
+                    .collect::<Vec<_>>(),
+            ),
+            None => (0, Vec::new()),
         })
-        .collect();
-    let undated_count = undated.len();
+    });
+    let count = move || undated.with(|(_, list)| list.len());
     // A long list here would dwarf the chart; the table lists them all.
-    let undated_hidden = undated_count.saturating_sub(UNDATED_SHOWN);
-    let undated: Vec<_> = undated.into_iter().take(UNDATED_SHOWN).collect();
-    view! {
-            <section class="undated" aria-labelledby="undated-h">
-                <h3 id="undated-h">{format!("Not yet scheduled ({undated_count})")}</h3>
-                {if undated.is_empty() {
-                    view! { <p class="empty">"Every milestone shown has a date."</p> }.into_any()
-                } else {
-                    view! {
-                        <ul>
-                            {undated
-                                .into_iter()
-                                .map(|(id, title, status, target)| {
-                                    view! {
-                                        <li>
-                                            <button type="button" class="link" on:click=move |_| open(id.clone())>
-                                                {title}
-                                            </button>
-                                            <div class="undated-meta">
-                                                <StatusChip status/>
-                                                <span class="muted">{target}</span>
-                                            </div>
-                                        </li>
-                                    }
-                                })
-                                .collect_view()}
-                        </ul>
-                        {(undated_hidden > 0)
-                            .then(|| {
-                                view! {
-                                    <p class="muted">
-                                        {format!("and {undated_hidden} more, listed in the table below.")}
-                                    </p>
-                                }
-                            })}
+    let hidden = move || count().saturating_sub(UNDATED_SHOWN);
+    let each = move || {
+        undated.with(|(generation, list)| {
+            list.iter()
+                .take(UNDATED_SHOWN)
+                .map(|&i| (*generation, i))
+                .collect::<Vec<_>>()
+        })
+    };
+    let item = move |(_, index): (u64, usize)| {
+        let roadmap = drawn.with_untracked(|d| d.as_ref().map(|d| Arc::clone(&d.roadmap)))?;
+        let m = roadmap.milestones.get(index)?;
+        let id = m.id.clone();
+        let status = m.status;
+        Some(view! {
+            <li>
+                <button
+                    type="button"
+                    class="link"
+                    on:click=move |_| {
+                        let id = id.clone();
+                        url.update(false, move |s| s.selected = Some(id))
                     }
-                        .into_any()
-                }}
-            </section>
+                >
+                    {m.title.clone()}
+                </button>
+                <div class="undated-meta">
+                    <StatusChip status/>
+                    <span class="muted">{target_label(m)}</span>
+                </div>
+            </li>
+        })
+    };
+    view! {
+        <section class="undated" aria-labelledby="undated-h">
+            <h3 id="undated-h">{move || format!("Not yet scheduled ({})", count())}</h3>
+            <Show
+                when=move || count() != 0
+                fallback=|| view! { <p class="empty">"Every milestone shown has a date."</p> }
+            >
+                <ul>
+                    <For each=each key=|item| *item children=item/>
+                </ul>
+                <Show when=move || hidden() != 0>
+                    <p class="muted">
+                        {move || format!("and {} more, listed in the table below.", hidden())}
+                    </p>
+                </Show>
+            </Show>
+        </section>
     }
 }
 
 /// One row of the label column, placed at its row's offset.
-fn label_view(row: &Row, roadmap: &Roadmap, indices: &[usize], url: UrlState) -> AnyView {
-    let top = format!("top:{}px", px(row.y()));
-    match row {
-        Row::Group { label, count, .. } => {
-            let shown = if roadmap.documents.iter().any(|d| d.path == *label) {
-                document_title(roadmap, label).to_string()
+fn label_view(key: &RowKey, row: Memo<Row>, roadmap: &Roadmap, url: UrlState) -> AnyView {
+    let top = move || format!("top:{}px", row.with(|r| px(r.y())));
+    match key {
+        RowKey::Group(_) => {
+            let label = row.with_untracked(|r| match r {
+                Row::Group { label, .. } => label.clone(),
+                Row::Milestone { .. } => String::new(),
+            });
+            let shown = if roadmap.documents.iter().any(|d| d.path == label) {
+                document_title(roadmap, &label).to_string()
             } else {
                 label.clone()
             };
+            let count = move || {
+                row.with(|r| match r {
+                    Row::Group { count, .. } => *count,
+                    Row::Milestone { .. } => 0,
+                })
+            };
             view! {
-                <div class="tl-row tl-group" style=top title=label.clone()>
+                <div class="tl-row tl-group" style=top title=label>
                     <span class="tl-group-name">{shown}</span>
-                    <span class="muted">{*count}</span>
+                    <span class="muted">{count}</span>
                 </div>
             }
             .into_any()
         }
-        Row::Milestone { index, .. } => {
-            let m = &roadmap.milestones[indices[*index]];
+        RowKey::Milestone(index) => {
+            let Some(m) = roadmap.milestones.get(*index) else {
+                return ().into_any();
+            };
             let id = m.id.clone();
             let selected = {
                 let id = id.clone();
@@ -403,20 +455,28 @@ fn label_view(row: &Row, roadmap: &Roadmap, indices: &[usize], url: UrlState) ->
 }
 
 /// One row of the chart: a group band, or a milestone's bar or diamond.
+/// `first` is the row as it was when the row appeared: whether a milestone
+/// is a bar or a diamond depends only on its dates, which a load fixes.
 fn shape_view(
-    row: &Row,
-    width: f64,
+    key: &RowKey,
+    first: &Row,
+    row: Memo<Row>,
     roadmap: &Roadmap,
-    indices: &[usize],
     url: UrlState,
 ) -> AnyView {
-    match row {
-        Row::Group { y, .. } => {
-            view! { <rect class="band" x=0 y=px(*y) width=px(width) height=px(ROW_HEIGHT)></rect> }
-                .into_any()
-        }
-        Row::Milestone { index, y, shape } => {
-            let m = &roadmap.milestones[indices[*index]];
+    let y = move || row.with(Row::y);
+    let shape = move || match row.with(|r| match r {
+        Row::Milestone { shape, .. } => Some(*shape),
+        Row::Group { .. } => None,
+    }) {
+        Some(shape) => shape,
+        None => Shape::Point { x: 0.0 },
+    };
+    match (key, first) {
+        (RowKey::Milestone(index), Row::Milestone { shape: first, .. }) => {
+            let Some(m) = roadmap.milestones.get(*index) else {
+                return ().into_any();
+            };
             let id = m.id.clone();
             let selected = {
                 let id = id.clone();
@@ -427,15 +487,22 @@ fn shape_view(
             };
             let class = format!("shape s-{}", m.status.as_str());
             let tip = format!("{} — {} — {}", m.title, m.status.label(), target_label(m));
-            let mid = y + ROW_HEIGHT / 2.0;
-            let drawn = match *shape {
-                Shape::Bar { x, width } => view! {
-                    <rect class=class x=px(x) y=px(y + 9.0) width=px(width.max(3.0)) height=px(ROW_HEIGHT - 18.0) rx=4></rect>
+            let drawn = match *first {
+                Shape::Bar { .. } => {
+                    let x = move || px(shape().left());
+                    let width = move || px((shape().right() - shape().left()).max(3.0));
+                    view! {
+                        <rect class=class x=x y=move || px(y() + 9.0) width=width height=px(ROW_HEIGHT - 18.0) rx=4></rect>
+                    }
+                    .into_any()
                 }
-                .into_any(),
-                Shape::Point { x } => {
-                    let r = px(POINT_RADIUS);
-                    let d = format!("M{} {} l{r} {r} l-{r} {r} l-{r} -{r} Z", px(x), px(mid) - r);
+                Shape::Point { .. } => {
+                    let d = move || {
+                        let r = px(POINT_RADIUS);
+                        let x = px(shape().left()) + r;
+                        let top = px(y() + ROW_HEIGHT / 2.0) - r;
+                        format!("M{x} {top} l{r} {r} l-{r} {r} l-{r} -{r} Z")
+                    };
                     view! { <path class=class d=d></path> }.into_any()
                 }
             };
@@ -454,6 +521,10 @@ fn shape_view(
             }
             .into_any()
         }
+        _ => view! {
+            <rect class="band" x=0 y=move || px(y()) width="100%" height=px(ROW_HEIGHT)></rect>
+        }
+        .into_any(),
     }
 }
 
