@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use chrono::{Datelike, NaiveDate};
-use milepost_shared::{Marker, Milestone, display::month_abbrev};
+use milepost_shared::{Marker, Milestone, Roadmap, display::month_abbrev};
 
 use crate::sorting;
 
@@ -233,6 +233,7 @@ pub struct Layout {
 pub fn layout(
     milestones: &[&Milestone],
     grouping: Grouping,
+    teams: &TeamNames,
     zoom: Zoom,
     today: Option<NaiveDate>,
     markers: &[Marker],
@@ -291,7 +292,7 @@ pub fn layout(
     let mut groups: Vec<(String, Vec<usize>)> = Vec::new();
     let mut group_of: HashMap<String, usize> = HashMap::new();
     for &i in &dated {
-        let label = group_label(milestones[i], grouping);
+        let label = group_label(milestones[i], grouping, teams);
         match group_of.get(&label.to_lowercase()) {
             Some(&g) => groups[g].1.push(i),
             None => {
@@ -363,14 +364,46 @@ pub fn layout(
 
 const UNOWNED: &str = "Unowned";
 
-/// The heading a milestone is grouped under.
-pub fn group_label(milestone: &Milestone, grouping: Grouping) -> String {
+/// Team names by the Backstage group refs the roadmap's teams carry
+/// (compared without case), worked out once per load.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TeamNames {
+    by_ref: HashMap<String, String>,
+}
+
+impl TeamNames {
+    /// The refs and names of `roadmap`'s teams.
+    pub fn of(roadmap: &Roadmap) -> TeamNames {
+        let mut by_ref = HashMap::new();
+        for team in &roadmap.teams {
+            if let Some(group_ref) = &team.group_ref {
+                by_ref
+                    .entry(group_ref.to_lowercase())
+                    .or_insert_with(|| team.name.clone());
+            }
+        }
+        TeamNames { by_ref }
+    }
+
+    /// The team an owner names: the team's name when the owner is written
+    /// as its group ref (`group:default/platform` → `Platform`), else the
+    /// owner as written.
+    pub fn name_of<'a>(&'a self, owner: &'a str) -> &'a str {
+        self.by_ref
+            .get(&owner.to_lowercase())
+            .map_or(owner, String::as_str)
+    }
+}
+
+/// The heading a milestone is grouped under: its document, or its first
+/// owner's team (an owner written as a team's group ref is that team).
+pub fn group_label(milestone: &Milestone, grouping: Grouping, teams: &TeamNames) -> String {
     match grouping {
         Grouping::Team => milestone
             .owners
             .first()
-            .cloned()
-            .unwrap_or_else(|| UNOWNED.to_string()),
+            .map_or(UNOWNED, |owner| teams.name_of(owner))
+            .to_string(),
         Grouping::Document => milestone.document.clone(),
     }
 }
@@ -498,6 +531,7 @@ mod tests {
         let layout = layout(
             &refs,
             Grouping::Team,
+            &TeamNames::default(),
             Zoom::Month,
             Some(day("2026-01-20")),
             &[],
@@ -529,10 +563,52 @@ mod tests {
     }
 
     #[test]
+    fn an_owner_written_as_a_group_ref_is_grouped_under_its_team() {
+        let mut roadmap = Roadmap::default();
+        roadmap
+            .teams
+            .push(std::sync::Arc::new(milepost_shared::Team {
+                name: "Platform".to_string(),
+                group_ref: Some("group:default/platform".to_string()),
+                responsibilities: Vec::new(),
+                milestones: Vec::new(),
+            }));
+        let teams = TeamNames::of(&roadmap);
+        let sample = [
+            milestone("dash", Status::OnTrack, Some("2026-02-01"))
+                .owned_by(&["Group:Default/Platform"]),
+            milestone("portal", Status::OnTrack, Some("2026-03-01")).owned_by(&["Platform"]),
+            milestone("other", Status::OnTrack, Some("2026-03-01"))
+                .owned_by(&["group:default/search"]),
+        ];
+        let refs: Vec<&Milestone> = sample.iter().collect();
+        let layout = layout(&refs, Grouping::Team, &teams, Zoom::Month, None, &[], false);
+        assert_eq!(
+            ids(&refs, &layout.rows),
+            vec![
+                "[group:default/search]",
+                "other",
+                "[Platform]",
+                "dash",
+                "portal"
+            ],
+            "a ref no team carries stays as written"
+        );
+    }
+
+    #[test]
     fn grouping_by_document_uses_paths() {
         let sample = sample();
         let refs: Vec<&Milestone> = sample.iter().collect();
-        let layout = layout(&refs, Grouping::Document, Zoom::Month, None, &[], false);
+        let layout = layout(
+            &refs,
+            Grouping::Document,
+            &TeamNames::default(),
+            Zoom::Month,
+            None,
+            &[],
+            false,
+        );
         assert_eq!(
             ids(&refs, &layout.rows),
             vec![
@@ -553,6 +629,7 @@ mod tests {
         let layout = layout(
             &refs,
             Grouping::Team,
+            &TeamNames::default(),
             Zoom::Month,
             Some(day("2026-01-20")),
             &[],
@@ -583,6 +660,7 @@ mod tests {
         let month = layout(
             &refs,
             Grouping::Team,
+            &TeamNames::default(),
             Zoom::Month,
             Some(day("2026-01-20")),
             &[],
@@ -598,6 +676,7 @@ mod tests {
         let quarter = layout(
             &refs,
             Grouping::Team,
+            &TeamNames::default(),
             Zoom::Quarter,
             Some(day("2025-11-02")),
             &[],
@@ -616,9 +695,25 @@ mod tests {
     fn arrows_join_a_dependency_end_to_its_dependent_start_when_asked() {
         let sample = sample();
         let refs: Vec<&Milestone> = sample.iter().collect();
-        let without = layout(&refs, Grouping::Team, Zoom::Month, None, &[], false);
+        let without = layout(
+            &refs,
+            Grouping::Team,
+            &TeamNames::default(),
+            Zoom::Month,
+            None,
+            &[],
+            false,
+        );
         assert!(without.arrows.is_empty());
-        let with = layout(&refs, Grouping::Team, Zoom::Month, None, &[], true);
+        let with = layout(
+            &refs,
+            Grouping::Team,
+            &TeamNames::default(),
+            Zoom::Month,
+            None,
+            &[],
+            true,
+        );
         assert_eq!(with.arrows.len(), 1);
         let arrow = &with.arrows[0];
         assert_eq!(
@@ -635,9 +730,17 @@ mod tests {
         let sample = sample();
         let refs: Vec<&Milestone> = sample.iter().filter(|m| m.id != "pay-1").collect();
         assert!(
-            layout(&refs, Grouping::Team, Zoom::Month, None, &[], true)
-                .arrows
-                .is_empty()
+            layout(
+                &refs,
+                Grouping::Team,
+                &TeamNames::default(),
+                Zoom::Month,
+                None,
+                &[],
+                true
+            )
+            .arrows
+            .is_empty()
         );
     }
 
@@ -658,13 +761,29 @@ mod tests {
     fn a_row_keeps_its_key_when_a_filter_moves_it() {
         let sample = sample();
         let all: Vec<&Milestone> = sample.iter().collect();
-        let all_rows = layout(&all, Grouping::Team, Zoom::Month, None, &[], false);
+        let all_rows = layout(
+            &all,
+            Grouping::Team,
+            &TeamNames::default(),
+            Zoom::Month,
+            None,
+            &[],
+            false,
+        );
         // Without pay-2, pay-1 moves up a row and becomes the slice's first item.
         let kept: Vec<usize> = (0..sample.len())
             .filter(|&i| sample[i].id != "pay-2")
             .collect();
         let some: Vec<&Milestone> = kept.iter().map(|&i| &sample[i]).collect();
-        let some_rows = layout(&some, Grouping::Team, Zoom::Month, None, &[], false);
+        let some_rows = layout(
+            &some,
+            Grouping::Team,
+            &TeamNames::default(),
+            Zoom::Month,
+            None,
+            &[],
+            false,
+        );
         let key_and_y = |rows: Vec<(RowKey, Row)>, key: &RowKey| {
             rows.into_iter()
                 .find(|(k, _)| k == key)
@@ -693,7 +812,15 @@ mod tests {
     fn keyed_rows_are_the_rows_in_range_in_order() {
         let sample = sample();
         let refs: Vec<&Milestone> = sample.iter().collect();
-        let layout = layout(&refs, Grouping::Team, Zoom::Month, None, &[], false);
+        let layout = layout(
+            &refs,
+            Grouping::Team,
+            &TeamNames::default(),
+            Zoom::Month,
+            None,
+            &[],
+            false,
+        );
         let keyed = layout.keyed_rows(1..3, |i| i + 100);
         assert_eq!(
             keyed,
@@ -710,15 +837,39 @@ mod tests {
         let sample = sample();
         let all: Vec<&Milestone> = sample.iter().collect();
         let today = Some(day("2026-01-20"));
-        let full = layout(&all, Grouping::Team, Zoom::Month, today, &[], false);
+        let full = layout(
+            &all,
+            Grouping::Team,
+            &TeamNames::default(),
+            Zoom::Month,
+            today,
+            &[],
+            false,
+        );
         // pay-1 lies inside the range the others span: dropping it keeps the scale.
         let some: Vec<&Milestone> = sample.iter().filter(|m| m.id != "pay-1").collect();
-        let fewer = layout(&some, Grouping::Team, Zoom::Month, today, &[], false);
+        let fewer = layout(
+            &some,
+            Grouping::Team,
+            &TeamNames::default(),
+            Zoom::Month,
+            today,
+            &[],
+            false,
+        );
         assert_ne!(full.rows, fewer.rows);
         assert_eq!(full.scale(), fewer.scale());
         // sec (March) sets the end: dropping it narrows the scale.
         let early: Vec<&Milestone> = sample.iter().filter(|m| m.id != "sec").collect();
-        let narrower = layout(&early, Grouping::Team, Zoom::Month, today, &[], false);
+        let narrower = layout(
+            &early,
+            Grouping::Team,
+            &TeamNames::default(),
+            Zoom::Month,
+            today,
+            &[],
+            false,
+        );
         assert!(narrower.scale().width < full.scale().width);
     }
 
@@ -731,7 +882,15 @@ mod tests {
             document: "x.yml".into(),
             line: 3,
         };
-        let layout = layout(&[], Grouping::Team, Zoom::Month, None, &[marker], false);
+        let layout = layout(
+            &[],
+            Grouping::Team,
+            &TeamNames::default(),
+            Zoom::Month,
+            None,
+            &[marker],
+            false,
+        );
         assert_eq!(layout.origin, day("2026-02-01"));
         assert_eq!(layout.markers[0].x, 4.0);
         assert!(layout.rows.is_empty());

@@ -11,8 +11,8 @@ use super::common::{StatusChip, UrlState, today_of};
 use super::panels::Visible;
 use crate::facets::document_title;
 use crate::timeline::{
-    AXIS_HEIGHT, Grouping, Layout, POINT_RADIUS, ROW_HEIGHT, Row, RowKey, Shape, Zoom, layout,
-    rows_in_view,
+    AXIS_HEIGHT, Grouping, Layout, POINT_RADIUS, ROW_HEIGHT, Row, RowKey, Shape, TeamNames, Zoom,
+    layout, rows_in_view,
 };
 use leptos::prelude::AnyView;
 use milepost_shared::Roadmap;
@@ -58,6 +58,7 @@ pub fn TimelineSection(store: Store, url: UrlState, visible: Visible) -> impl In
                     let layout = layout(
                         &milestones,
                         grouping,
+                        &TeamNames::of(&s.roadmap),
                         zoom,
                         Some(today_of(&s.roadmap)),
                         &s.roadmap.markers,
