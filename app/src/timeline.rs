@@ -515,6 +515,25 @@ mod tests {
         ]
     }
 
+    /// [`layout`] without team refs or markers, what most tests are about.
+    fn lay(
+        milestones: &[&Milestone],
+        grouping: Grouping,
+        zoom: Zoom,
+        today: Option<NaiveDate>,
+        arrows: bool,
+    ) -> Layout {
+        layout(
+            milestones,
+            grouping,
+            &TeamNames::default(),
+            zoom,
+            today,
+            &[],
+            arrows,
+        )
+    }
+
     fn ids(milestones: &[&Milestone], rows: &[Row]) -> Vec<String> {
         rows.iter()
             .map(|row| match row {
@@ -528,13 +547,11 @@ mod tests {
     fn rows_group_by_first_owner_and_read_left_to_right() {
         let sample = sample();
         let refs: Vec<&Milestone> = sample.iter().collect();
-        let layout = layout(
+        let layout = lay(
             &refs,
             Grouping::Team,
-            &TeamNames::default(),
             Zoom::Month,
             Some(day("2026-01-20")),
-            &[],
             false,
         );
         assert_eq!(
@@ -600,15 +617,7 @@ mod tests {
     fn grouping_by_document_uses_paths() {
         let sample = sample();
         let refs: Vec<&Milestone> = sample.iter().collect();
-        let layout = layout(
-            &refs,
-            Grouping::Document,
-            &TeamNames::default(),
-            Zoom::Month,
-            None,
-            &[],
-            false,
-        );
+        let layout = lay(&refs, Grouping::Document, Zoom::Month, None, false);
         assert_eq!(
             ids(&refs, &layout.rows),
             vec![
@@ -626,13 +635,11 @@ mod tests {
     fn bars_span_start_to_target_and_points_sit_on_the_target() {
         let sample = sample();
         let refs: Vec<&Milestone> = sample.iter().collect();
-        let layout = layout(
+        let layout = lay(
             &refs,
             Grouping::Team,
-            &TeamNames::default(),
             Zoom::Month,
             Some(day("2026-01-20")),
-            &[],
             false,
         );
         assert_eq!(layout.origin, day("2026-01-01"));
@@ -657,13 +664,11 @@ mod tests {
     fn the_scale_covers_every_date_with_a_period_to_spare() {
         let sample = sample();
         let refs: Vec<&Milestone> = sample.iter().collect();
-        let month = layout(
+        let month = lay(
             &refs,
             Grouping::Team,
-            &TeamNames::default(),
             Zoom::Month,
             Some(day("2026-01-20")),
-            &[],
             false,
         );
         let labels: Vec<&str> = month.ticks.iter().map(|t| t.label.as_str()).collect();
@@ -673,13 +678,11 @@ mod tests {
             (day("2026-05-01") - day("2026-01-01")).num_days() as f64 * 4.0
         );
 
-        let quarter = layout(
+        let quarter = lay(
             &refs,
             Grouping::Team,
-            &TeamNames::default(),
             Zoom::Quarter,
             Some(day("2025-11-02")),
-            &[],
             false,
         );
         let labels: Vec<&str> = quarter.ticks.iter().map(|t| t.label.as_str()).collect();
@@ -695,25 +698,9 @@ mod tests {
     fn arrows_join_a_dependency_end_to_its_dependent_start_when_asked() {
         let sample = sample();
         let refs: Vec<&Milestone> = sample.iter().collect();
-        let without = layout(
-            &refs,
-            Grouping::Team,
-            &TeamNames::default(),
-            Zoom::Month,
-            None,
-            &[],
-            false,
-        );
+        let without = lay(&refs, Grouping::Team, Zoom::Month, None, false);
         assert!(without.arrows.is_empty());
-        let with = layout(
-            &refs,
-            Grouping::Team,
-            &TeamNames::default(),
-            Zoom::Month,
-            None,
-            &[],
-            true,
-        );
+        let with = lay(&refs, Grouping::Team, Zoom::Month, None, true);
         assert_eq!(with.arrows.len(), 1);
         let arrow = &with.arrows[0];
         assert_eq!(
@@ -730,17 +717,9 @@ mod tests {
         let sample = sample();
         let refs: Vec<&Milestone> = sample.iter().filter(|m| m.id != "pay-1").collect();
         assert!(
-            layout(
-                &refs,
-                Grouping::Team,
-                &TeamNames::default(),
-                Zoom::Month,
-                None,
-                &[],
-                true
-            )
-            .arrows
-            .is_empty()
+            lay(&refs, Grouping::Team, Zoom::Month, None, true)
+                .arrows
+                .is_empty()
         );
     }
 
@@ -761,29 +740,13 @@ mod tests {
     fn a_row_keeps_its_key_when_a_filter_moves_it() {
         let sample = sample();
         let all: Vec<&Milestone> = sample.iter().collect();
-        let all_rows = layout(
-            &all,
-            Grouping::Team,
-            &TeamNames::default(),
-            Zoom::Month,
-            None,
-            &[],
-            false,
-        );
+        let all_rows = lay(&all, Grouping::Team, Zoom::Month, None, false);
         // Without pay-2, pay-1 moves up a row and becomes the slice's first item.
         let kept: Vec<usize> = (0..sample.len())
             .filter(|&i| sample[i].id != "pay-2")
             .collect();
         let some: Vec<&Milestone> = kept.iter().map(|&i| &sample[i]).collect();
-        let some_rows = layout(
-            &some,
-            Grouping::Team,
-            &TeamNames::default(),
-            Zoom::Month,
-            None,
-            &[],
-            false,
-        );
+        let some_rows = lay(&some, Grouping::Team, Zoom::Month, None, false);
         let key_and_y = |rows: Vec<(RowKey, Row)>, key: &RowKey| {
             rows.into_iter()
                 .find(|(k, _)| k == key)
@@ -812,15 +775,7 @@ mod tests {
     fn keyed_rows_are_the_rows_in_range_in_order() {
         let sample = sample();
         let refs: Vec<&Milestone> = sample.iter().collect();
-        let layout = layout(
-            &refs,
-            Grouping::Team,
-            &TeamNames::default(),
-            Zoom::Month,
-            None,
-            &[],
-            false,
-        );
+        let layout = lay(&refs, Grouping::Team, Zoom::Month, None, false);
         let keyed = layout.keyed_rows(1..3, |i| i + 100);
         assert_eq!(
             keyed,
@@ -837,39 +792,15 @@ mod tests {
         let sample = sample();
         let all: Vec<&Milestone> = sample.iter().collect();
         let today = Some(day("2026-01-20"));
-        let full = layout(
-            &all,
-            Grouping::Team,
-            &TeamNames::default(),
-            Zoom::Month,
-            today,
-            &[],
-            false,
-        );
+        let full = lay(&all, Grouping::Team, Zoom::Month, today, false);
         // pay-1 lies inside the range the others span: dropping it keeps the scale.
         let some: Vec<&Milestone> = sample.iter().filter(|m| m.id != "pay-1").collect();
-        let fewer = layout(
-            &some,
-            Grouping::Team,
-            &TeamNames::default(),
-            Zoom::Month,
-            today,
-            &[],
-            false,
-        );
+        let fewer = lay(&some, Grouping::Team, Zoom::Month, today, false);
         assert_ne!(full.rows, fewer.rows);
         assert_eq!(full.scale(), fewer.scale());
         // sec (March) sets the end: dropping it narrows the scale.
         let early: Vec<&Milestone> = sample.iter().filter(|m| m.id != "sec").collect();
-        let narrower = layout(
-            &early,
-            Grouping::Team,
-            &TeamNames::default(),
-            Zoom::Month,
-            today,
-            &[],
-            false,
-        );
+        let narrower = lay(&early, Grouping::Team, Zoom::Month, today, false);
         assert!(narrower.scale().width < full.scale().width);
     }
 
