@@ -12,10 +12,10 @@ pub mod limits;
 pub mod sources;
 pub mod state;
 pub mod watch;
-mod workers;
 
 use std::future::Future;
 
+use axum::serve::ListenerExt as _;
 use milepost_shared::read::ReadOptions;
 use tokio::net::TcpListener;
 
@@ -70,20 +70,26 @@ impl Server {
 
     /// Serves HTTP on `listener` until `shutdown` completes, then ends open
     /// event streams and finishes in-flight requests.
-    ///
-    /// Requests are served by one single-threaded runtime per core (see
-    /// [`workers`]); the caller's runtime accepts connections, keeps the
-    /// background work (reloads, compression) and waits here.
     pub async fn run(
         self,
         listener: TcpListener,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
-        let Server { state, watcher } = self;
-        let cores = std::thread::available_parallelism().map_or(1, usize::from);
-        let result = workers::serve(listener, &state, cores, shutdown).await;
-        drop(watcher);
-        result
+        let state = self.state.clone();
+        let router = app(self.state.clone());
+        // Responses are written whole: without TCP_NODELAY, Nagle's algorithm
+        // holds back each response's last segment until the previous ACK.
+        let listener = listener.tap_io(|stream| {
+            if let Err(error) = stream.set_nodelay(true) {
+                tracing::debug!(%error, "cannot set TCP_NODELAY");
+            }
+        });
+        axum::serve(listener, router)
+            .with_graceful_shutdown(async move {
+                shutdown.await;
+                state.begin_shutdown();
+            })
+            .await
     }
 }
 
