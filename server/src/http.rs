@@ -24,11 +24,10 @@ use tower::ServiceBuilder;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
-use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::encoding::{Precompressed, negotiated};
-use crate::limits::CheckLimitsLayer;
+use crate::limits::{CheckLimitsLayer, RequestTimeoutLayer};
 use crate::state::{AppState, Snapshot};
 
 /// Largest request body accepted: the API is read-only, so requests carry none.
@@ -52,6 +51,9 @@ pub enum AppError {
     /// Headers or URI beyond the limits.
     #[error("{0}")]
     TooLarge(&'static str, StatusCode),
+    /// No answer within the request timeout.
+    #[error("no answer within {} s (request_timeout_secs); try again", .0.as_secs_f64())]
+    TimedOut(Duration),
     /// A bug or a failed background task; details go to the log only.
     #[error("internal error")]
     Internal(String),
@@ -65,6 +67,7 @@ impl IntoResponse for AppError {
             AppError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::TooLarge(_, status) => *status,
+            AppError::TimedOut(_) => StatusCode::REQUEST_TIMEOUT,
             AppError::Internal(detail) => {
                 tracing::error!(%detail, "request failed");
                 StatusCode::INTERNAL_SERVER_ERROR
@@ -143,10 +146,7 @@ pub fn app(state: AppState) -> Router {
         .option_layer(cors)
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(CheckLimitsLayer)
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::REQUEST_TIMEOUT,
-            settings.request_timeout,
-        ));
+        .layer(RequestTimeoutLayer::new(settings.request_timeout));
     api.layer(stack)
 }
 

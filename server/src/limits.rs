@@ -1,13 +1,17 @@
-//! Request size limits checked before any handler runs: an over-long request
-//! target gets 414 and oversized headers 431. A plain tower service (no boxed
-//! middleware), so a request within the limits costs two length checks.
+//! Request limits as plain tower services (no boxed middleware): size limits
+//! checked before any handler runs (an over-long request target gets 414,
+//! oversized headers 431), and the request timeout (408).
 
-use std::future::{Ready, ready};
+use std::future::{Future, Ready, ready};
+use std::pin::Pin;
 use std::task::{Context, Poll};
+use std::time::Duration;
 
 use axum::http::{Request, StatusCode};
 use axum::response::{IntoResponse, Response};
 use futures_util::future::Either;
+use pin_project_lite::pin_project;
+use tokio::time::Sleep;
 use tower::{Layer, Service};
 
 use crate::http::AppError;
@@ -79,4 +83,99 @@ fn refusal<B>(request: &Request<B>) -> Option<Response> {
         )
         .into_response()
     })
+}
+
+/// Wraps a service in [`RequestTimeout`].
+#[derive(Clone, Copy, Debug)]
+pub struct RequestTimeoutLayer {
+    timeout: Duration,
+}
+
+impl RequestTimeoutLayer {
+    /// Answers 408 to requests not answered within `timeout`.
+    pub fn new(timeout: Duration) -> RequestTimeoutLayer {
+        RequestTimeoutLayer { timeout }
+    }
+}
+
+impl<S> Layer<S> for RequestTimeoutLayer {
+    type Service = RequestTimeout<S>;
+
+    fn layer(&self, inner: S) -> RequestTimeout<S> {
+        RequestTimeout {
+            inner,
+            timeout: self.timeout,
+        }
+    }
+}
+
+/// Answers 408 when the inner service takes longer than the timeout.
+///
+/// The timer starts only when the answer is not ready at once. Most answers
+/// come from memory in one poll, and a timer armed for each of them (as
+/// `tower_http::timeout` does) costs a timer-wheel insert and removal, a
+/// clock read and often a wake-up of the runtime's driver, per request.
+#[derive(Clone, Debug)]
+pub struct RequestTimeout<S> {
+    inner: S,
+    timeout: Duration,
+}
+
+impl<S, B> Service<Request<B>> for RequestTimeout<S>
+where
+    S: Service<Request<B>, Response = Response>,
+{
+    type Response = Response;
+    type Error = S::Error;
+    type Future = Deadline<S::Future>;
+
+    fn poll_ready(&mut self, context: &mut Context<'_>) -> Poll<Result<(), S::Error>> {
+        self.inner.poll_ready(context)
+    }
+
+    fn call(&mut self, request: Request<B>) -> Self::Future {
+        Deadline {
+            inner: self.inner.call(request),
+            sleep: None,
+            timeout: self.timeout,
+        }
+    }
+}
+
+pin_project! {
+    /// An answer that becomes a 408 if it is not ready within the timeout
+    /// (counted from its first poll that is not ready).
+    pub struct Deadline<F> {
+        #[pin]
+        inner: F,
+        #[pin]
+        sleep: Option<Sleep>,
+        timeout: Duration,
+    }
+}
+
+impl<F, E> Future for Deadline<F>
+where
+    F: Future<Output = Result<Response, E>>,
+{
+    type Output = Result<Response, E>;
+
+    fn poll(self: Pin<&mut Self>, context: &mut Context<'_>) -> Poll<Self::Output> {
+        let mut this = self.project();
+        if let Poll::Ready(answer) = this.inner.poll(context) {
+            return Poll::Ready(answer);
+        }
+        if this.sleep.is_none() {
+            this.sleep.set(Some(tokio::time::sleep(*this.timeout)));
+        }
+        let expired = this
+            .sleep
+            .as_pin_mut()
+            .is_some_and(|sleep| sleep.poll(context).is_ready());
+        if expired {
+            Poll::Ready(Ok(AppError::TimedOut(*this.timeout).into_response()))
+        } else {
+            Poll::Pending
+        }
+    }
 }

@@ -1379,6 +1379,13 @@ async fn a_request_past_the_timeout_gets_408_and_the_server_keeps_serving() {
         .unwrap_or_else(|error| panic!("cannot hold the builders: {error}"));
     let answer = get(&router, "/api/roadmap?status=overdue").await;
     assert_eq!(answer.status, StatusCode::REQUEST_TIMEOUT);
+    // A JSON error like every other, naming the setting to change.
+    let error: ApiError = answer.json();
+    assert!(
+        error.error.contains("request_timeout_secs"),
+        "{}",
+        error.error
+    );
     // Answers that need no builder are still served meanwhile.
     assert_eq!(get(&router, "/api/roadmap").await.status, StatusCode::OK);
     drop(busy);
