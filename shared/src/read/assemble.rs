@@ -10,8 +10,8 @@ use crate::hash::{FastHasher, FastMap, FastSet};
 use super::ReadOptions;
 use super::dates::{DateBase, DateRead, read_date};
 use super::ids::{document_stem, slug};
-use super::owners::{KnownTeams, SectionMatcher, lead_teams, split_owners};
-use super::raw::{Extraction, Kind, Located};
+use super::owners::{KnownTeams, SectionMatcher, lead_teams, split_owners_into};
+use super::raw::{Extraction, Kind, Located, RawMilestone};
 use super::resolve::{Pass, Tagged, resolve};
 use super::states::read_state;
 use super::text::key;
@@ -117,14 +117,42 @@ pub(crate) type Links = FastMap<String, String>;
 /// index is built by counting, without hashing every title again.
 pub(crate) type Words = FastMap<String, usize>;
 
+/// The documents an assembly reads, in path order.
+pub(crate) enum Documents<'a, 'b> {
+    /// Kept by a [`Reader`](super::Reader) for later reads: their texts are copied.
+    Kept(&'a [&'b Extraction]),
+    /// A one-shot read's own, dropped after it: their milestones' texts move
+    /// into the roadmap instead of being copied (and freed) one by one.
+    Spent(&'a mut [Extraction]),
+}
+
 /// Builds the roadmap from every document's extraction (in path order),
 /// reusing and refreshing `cache` when one is given.
 pub(crate) fn assemble(
-    documents: &[&Extraction],
+    documents: Documents<'_, '_>,
     options: &ReadOptions,
     links: &Links,
     cache: Option<&mut NormalisedCache>,
 ) -> Assembly {
+    // Whether each document yields a roadmap document, decided before a
+    // spent document's milestones are taken out of it.
+    let (yields, mut spent, documents): (Vec<bool>, Vec<Vec<RawMilestone>>, Vec<&Extraction>) =
+        match documents {
+            Documents::Kept(documents) => (
+                documents.iter().map(|d| yields_roadmap(d)).collect(),
+                Vec::new(),
+                documents.to_vec(),
+            ),
+            Documents::Spent(documents) => {
+                let yields = documents.iter().map(yields_roadmap).collect();
+                let spent = documents
+                    .iter_mut()
+                    .map(|d| std::mem::take(&mut d.milestones))
+                    .collect();
+                (yields, spent, documents.iter().collect())
+            }
+        };
+    let documents = documents.as_slice();
     let mut local_words = Words::default();
     let (mut cache, words) = match cache {
         Some(cache) => (Some(&mut cache.outputs), &mut cache.words),
@@ -215,8 +243,8 @@ pub(crate) fn assemble(
     let mut local: Vec<Normalised> = Vec::new();
     let mut claims: Vec<Option<CatalogClaim>> = Vec::with_capacity(documents.len());
     let mut slots: Vec<Option<Slot>> = Vec::with_capacity(documents.len());
-    for document in documents {
-        if !yields_roadmap(document) {
+    for (index, document) in documents.iter().enumerate() {
+        if !yields[index] {
             slots.push(None);
             claims.push(None);
             continue;
@@ -237,7 +265,20 @@ pub(crate) fn assemble(
             fingerprint,
             ..Normalised::default()
         };
-        read_document(document, options, &known, claim, link, words, &mut output);
+        let raws = match spent.get_mut(index) {
+            Some(raws) => Raws::Spent(std::mem::take(raws)),
+            None => Raws::Kept(&document.milestones),
+        };
+        read_document(
+            document,
+            raws,
+            options,
+            &known,
+            claim,
+            link,
+            words,
+            &mut output,
+        );
         match cache.as_deref_mut() {
             Some(cache) => {
                 cache.insert(document.path.clone(), Arc::new(output));
@@ -393,8 +434,10 @@ enum Slot {
 
 /// Normalises one document on its own (everything but ids, dependencies,
 /// teams and statuses, which need the whole roadmap).
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn read_document(
     document: &Extraction,
+    raws: Raws<'_>,
     options: &ReadOptions,
     known: &KnownTeams,
     claim: Option<&CatalogClaim>,
@@ -405,8 +448,8 @@ pub(crate) fn read_document(
     let path = &document.path;
     let diagnostics = &mut output.diagnostics;
     let milestones = &mut output.milestones;
-    milestones.reserve_exact(document.milestones.len());
-    output.keys.reserve_exact(document.milestones.len());
+    milestones.reserve_exact(raws.len());
+    output.keys.reserve_exact(raws.len());
     let mut warn = |line: u32, message: String| {
         diagnostics.push(Diagnostic {
             path: path.clone(),
@@ -472,20 +515,29 @@ pub(crate) fn read_document(
         .collect();
     let section_matcher = SectionMatcher::new(&section_teams);
 
-    for raw in &document.milestones {
+    let (kept, spent) = match raws {
+        Raws::Kept(kept) => (kept, Vec::new()),
+        Raws::Spent(spent) => (&[][..], spent),
+    };
+    let raws = (kept.iter().map(Raw::Kept)).chain(spent.into_iter().map(Raw::Spent));
+    for raw_milestone in raws {
+        let raw = raw_milestone.get();
         let mut owners: Vec<String> = Vec::new();
         for text in &raw.owner_texts {
-            owners.extend(split_owners(text, known));
+            split_owners_into(text, known, &mut owners);
         }
-        let mut title = raw.title.clone();
+        let mut after_lead = false;
         if let Some(lead) = &raw.lead
             && let Some(lead_owners) = lead_teams(lead, known)
         {
             owners.splice(0..0, lead_owners);
-            if !raw.title_after_lead.is_empty() {
-                title = raw.title_after_lead.clone();
-            }
+            after_lead = !raw.title_after_lead.is_empty();
         }
+        let title: &str = if after_lead {
+            &raw.title_after_lead
+        } else {
+            &raw.title
+        };
         if owners.len() > 1 {
             let mut seen = FastSet::default();
             owners.retain(|owner| seen.insert(key(owner)));
@@ -498,7 +550,7 @@ pub(crate) fn read_document(
             } else {
                 &raw.match_text
             };
-            owners = section_matcher.owners(&title, text);
+            owners = section_matcher.owners(title, text);
             OwnerSource::Section
         } else if !document_owners.is_empty() {
             owners = document_owners.clone();
@@ -507,19 +559,19 @@ pub(crate) fn read_document(
             OwnerSource::None
         };
 
+        // The date a text gives, and its precision; a text that gives no
+        // date is still kept as written (`target_text`).
         let date = |located: &Option<Located>,
                     horizon: bool,
                     what: &str,
                     warn: &mut dyn FnMut(u32, String)| {
             let Some(located) = located else {
-                return (None, None, Precision::None);
+                return (None, Precision::None);
             };
             let base = DateBase { anchor, horizon };
             match read_date(&located.text, base) {
-                DateRead::Date(date, precision) => {
-                    (Some(date), Some(located.text.clone()), precision)
-                }
-                DateRead::Placeholder => (None, Some(located.text.clone()), Precision::None),
+                DateRead::Date(date, precision) => (Some(date), precision),
+                DateRead::Placeholder => (None, Precision::None),
                 DateRead::Impossible => {
                     warn(
                         located.line,
@@ -528,7 +580,7 @@ pub(crate) fn read_document(
                             located.text, title
                         ),
                     );
-                    (None, Some(located.text.clone()), Precision::None)
+                    (None, Precision::None)
                 }
                 DateRead::NotADate => {
                     warn(
@@ -538,13 +590,13 @@ pub(crate) fn read_document(
                             located.text, title
                         ),
                     );
-                    (None, Some(located.text.clone()), Precision::None)
+                    (None, Precision::None)
                 }
             }
         };
-        let (target, target_text, target_precision) =
+        let (target, target_precision) =
             date(&raw.target, raw.target_is_horizon, "target", &mut warn);
-        let (start, _, _) = date(&raw.start, false, "start", &mut warn);
+        let (start, _) = date(&raw.start, false, "start", &mut warn);
 
         let state = match &raw.state_text {
             Some(located) => match read_state(&located.text) {
@@ -569,11 +621,12 @@ pub(crate) fn read_document(
             None => raw.marked_state.unwrap_or(State::Planned),
         };
 
-        let id = raw
-            .id
-            .clone()
-            .unwrap_or_else(|| format!("{stem}/{}", slug(&title)));
-        let title_key = key(&title);
+        let made_id = match &raw.id {
+            Some(_) => None,
+            None => Some(format!("{stem}/{}", slug(title))),
+        };
+        let id: &str = made_id.as_deref().or(raw.id.as_deref()).unwrap_or_default();
+        let title_key = key(title);
         let mut title_words: Vec<usize> = Vec::new();
         for word in title_key.split(' ') {
             let number = match words.get(word) {
@@ -594,7 +647,7 @@ pub(crate) fn read_document(
             } else {
                 id.to_lowercase()
             },
-            id_key: key(&id),
+            id_key: key(id),
             title_key,
             title_words,
             dependency_keys: raw
@@ -603,35 +656,119 @@ pub(crate) fn read_document(
                 .map(|dependency| key(&dependency.text))
                 .collect(),
         });
+        let line = raw.line.max(1);
+        let progress = raw.progress;
+        let texts = raw_milestone.into_texts(after_lead);
         milestones.push(Arc::new(Milestone {
-            id,
-            title,
-            description: raw.description.clone(),
-            description_html: raw.description_html.clone(),
+            id: made_id.or(texts.id).unwrap_or_default(),
+            title: texts.title,
+            description: texts.description,
+            description_html: texts.description_html,
             owners,
             owner_source,
             start,
             target,
-            target_text,
+            target_text: texts.target_text,
             target_precision,
             state,
             status: Status::Unscheduled,
-            progress: raw.progress,
-            dependencies: raw
-                .dependencies
-                .iter()
-                .map(|dependency| Dependency {
-                    text: dependency.text.clone(),
-                    milestone: None,
-                })
-                .collect(),
+            progress,
+            dependencies: texts.dependencies,
             dependents: Vec::new(),
             document: path.clone(),
-            line: raw.line.max(1),
-            section: raw.section.clone(),
+            line,
+            section: texts.section,
             entity: entity.clone(),
-            source_url: link.map(|link| format!("{link}#L{}", raw.line.max(1))),
+            source_url: link.map(|link| format!("{link}#L{line}")),
         }));
+    }
+}
+
+/// One document's raw milestones as `read_document` gets them.
+pub(crate) enum Raws<'a> {
+    /// Borrowed from an extraction kept for later reads.
+    Kept(&'a [RawMilestone]),
+    /// Taken from an extraction about to be dropped.
+    Spent(Vec<RawMilestone>),
+}
+
+impl Raws<'_> {
+    fn len(&self) -> usize {
+        match self {
+            Raws::Kept(raws) => raws.len(),
+            Raws::Spent(raws) => raws.len(),
+        }
+    }
+}
+
+/// One raw milestone, borrowed or owned (see [`Raws`]).
+enum Raw<'a> {
+    Kept(&'a RawMilestone),
+    Spent(RawMilestone),
+}
+
+/// The texts a milestone takes from its raw milestone unchanged.
+struct RawTexts {
+    id: Option<String>,
+    title: String,
+    description: String,
+    description_html: String,
+    section: Option<String>,
+    target_text: Option<String>,
+    dependencies: Vec<Dependency>,
+}
+
+impl Raw<'_> {
+    fn get(&self) -> &RawMilestone {
+        match self {
+            Raw::Kept(raw) => raw,
+            Raw::Spent(raw) => raw,
+        }
+    }
+
+    /// The texts: copied from a kept milestone, moved out of a spent one.
+    /// The title is the text after the lead when `after_lead`.
+    fn into_texts(self, after_lead: bool) -> RawTexts {
+        let dependency = |text| Dependency {
+            text,
+            milestone: None,
+        };
+        match self {
+            Raw::Kept(raw) => RawTexts {
+                id: raw.id.clone(),
+                title: if after_lead {
+                    raw.title_after_lead.clone()
+                } else {
+                    raw.title.clone()
+                },
+                description: raw.description.clone(),
+                description_html: raw.description_html.clone(),
+                section: raw.section.clone(),
+                target_text: raw.target.as_ref().map(|located| located.text.clone()),
+                dependencies: raw
+                    .dependencies
+                    .iter()
+                    .map(|located| dependency(located.text.clone()))
+                    .collect(),
+            },
+            Raw::Spent(raw) => RawTexts {
+                id: raw.id,
+                title: if after_lead {
+                    raw.title_after_lead
+                } else {
+                    raw.title
+                },
+                description: raw.description,
+                description_html: raw.description_html,
+                section: raw.section,
+                target_text: raw.target.map(|located| located.text),
+                dependencies: raw
+                    .dependencies
+                    .into_iter()
+                    .map(|located| dependency(located.text))
+                    .collect(),
+            },
+        }
     }
 }
 

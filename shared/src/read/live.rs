@@ -23,7 +23,7 @@ use crate::status::status_of;
 
 use super::ReadOptions;
 use super::assemble::{
-    Assembly, CatalogClaim, Links, MilestoneKeys, Normalised, NormalisedCache, TeamNames,
+    Assembly, CatalogClaim, Links, MilestoneKeys, Normalised, NormalisedCache, Raws, TeamNames,
     normalised_fingerprint, read_document, sort_markers, yields_roadmap,
 };
 use super::owners::KnownTeams;
@@ -406,6 +406,7 @@ impl Live {
         };
         read_document(
             new,
+            Raws::Kept(&new.milestones),
             options,
             &self.known,
             claim.as_ref(),

@@ -73,14 +73,27 @@ fn strip_roles(text: &str) -> String {
 /// part is itself a known team. Entity refs (`group:default/x`) stay whole.
 pub(crate) fn split_owners(text: &str, known: &KnownTeams) -> Vec<String> {
     let mut owners = Vec::new();
+    split_owners_into(text, known, &mut owners);
+    owners
+}
+
+/// [`split_owners`], appending to `owners` (what is already there is left as it is).
+pub(crate) fn split_owners_into(text: &str, known: &KnownTeams, owners: &mut Vec<String>) {
     let whole = strip_roles(text);
     if is_no_owner(&whole) {
-        return Vec::new();
+        return;
     }
     // One name with nothing to split on reads as itself, known or not.
     if !has_separator(text) || known.contains(&whole) {
-        return vec![whole];
+        owners.push(whole);
+        return;
     }
+    let first = owners.len();
+    let mut push = |owner: String| {
+        if !is_no_owner(&owner) {
+            owners.push(owner);
+        }
+    };
     for part in split_list(text, false) {
         let slash_parts: Vec<&str> = if part.contains(':') {
             vec![part]
@@ -90,16 +103,20 @@ pub(crate) fn split_owners(text: &str, known: &KnownTeams) -> Vec<String> {
         for part in slash_parts {
             let part = strip_roles(part);
             if part.contains('&') && !known.contains(&part) {
-                owners.extend(part.split('&').map(|p| p.trim().to_string()));
+                part.split('&').for_each(|p| push(p.trim().to_string()));
             } else {
-                owners.push(part);
+                push(part);
             }
         }
     }
-    owners.retain(|owner| !is_no_owner(owner));
-    let mut seen = FastSet::default();
-    owners.retain(|owner| seen.insert(key(owner)));
-    owners
+    if owners.len() - first > 1 {
+        let mut seen = FastSet::default();
+        let mut position = 0;
+        owners.retain(|owner| {
+            position += 1;
+            position <= first || seen.insert(key(owner))
+        });
+    }
 }
 
 /// A text that says nobody owns it (`TBD`, `-`, `none`, …).
