@@ -14,7 +14,7 @@ use super::owners::{KnownTeams, SectionMatcher, lead_teams, split_owners_into};
 use super::raw::{Extraction, Kind, Located, RawMilestone};
 use super::resolve::{Pass, Tagged, resolve};
 use super::states::read_state;
-use super::text::key;
+use super::text::{key, key_into};
 use crate::model::{
     Dependency, Diagnostic, Document, Milestone, OwnerSource, Precision, Roadmap, Severity, State,
     Status, Team,
@@ -42,19 +42,93 @@ pub(crate) struct Normalised {
 }
 
 /// One milestone's matching keys, computed once with its normalised output
-/// so a re-read of another document does not compute them again.
+/// so a re-read of another document does not compute them again. The texts
+/// share one buffer: a milestone has several and a whole read builds them
+/// for every milestone, so one allocation each instead of one per text.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct MilestoneKeys {
-    /// The id as read, lowercased (duplicate detection).
-    pub(crate) lowered_id: String,
-    /// The matching key of the id as read.
-    pub(crate) id_key: String,
-    /// The matching key of the title.
-    pub(crate) title_key: String,
-    /// The matching key of each dependency text, in order.
-    pub(crate) dependency_keys: Vec<String>,
+    /// The lowercased id, the id key and the title key, in that order, then
+    /// each dependency key after a `\n` (a key never holds one).
+    text: String,
+    /// Where the lowercased id, the id key and the title key end in `text`.
+    ends: [usize; 3],
     /// The numbers of the title key's words (see [`Words`]), each once.
     pub(crate) title_words: Vec<usize>,
+}
+
+impl MilestoneKeys {
+    /// The keys of a milestone with this id, title and dependency texts,
+    /// numbering the title's words in `words` (new words are added).
+    fn new<'t>(
+        id: &str,
+        title: &str,
+        dependencies: impl Iterator<Item = &'t str> + Clone,
+        words: &mut Words,
+    ) -> MilestoneKeys {
+        let capacity = 2 * id.len()
+            + title.len()
+            + dependencies
+                .clone()
+                .map(|text| text.len() + 1)
+                .sum::<usize>();
+        let mut text = String::with_capacity(capacity);
+        if id.is_ascii() {
+            text.extend(id.bytes().map(|byte| char::from(byte.to_ascii_lowercase())));
+        } else {
+            text.push_str(&id.to_lowercase());
+        }
+        let lowered_end = text.len();
+        key_into(id, &mut text);
+        let id_end = text.len();
+        key_into(title, &mut text);
+        let title_end = text.len();
+        for dependency in dependencies {
+            text.push('\n');
+            key_into(dependency, &mut text);
+        }
+        let title_key = &text[id_end..title_end];
+        let mut title_words: Vec<usize> = Vec::with_capacity(title_key.split(' ').count());
+        for word in title_key.split(' ') {
+            let number = match words.get(word) {
+                Some(&number) => number,
+                None => {
+                    let number = words.len();
+                    words.insert(word.to_string(), number);
+                    number
+                }
+            };
+            if !title_words.contains(&number) {
+                title_words.push(number);
+            }
+        }
+        MilestoneKeys {
+            text,
+            ends: [lowered_end, id_end, title_end],
+            title_words,
+        }
+    }
+
+    /// The id as read, lowercased (duplicate detection).
+    pub(crate) fn lowered_id(&self) -> &str {
+        &self.text[..self.ends[0]]
+    }
+
+    /// The matching key of the id as read.
+    pub(crate) fn id_key(&self) -> &str {
+        &self.text[self.ends[0]..self.ends[1]]
+    }
+
+    /// The matching key of the title.
+    pub(crate) fn title_key(&self) -> &str {
+        &self.text[self.ends[1]..self.ends[2]]
+    }
+
+    /// The matching key of each dependency text, in order.
+    pub(crate) fn dependency_keys(&self) -> impl Iterator<Item = &str> {
+        // `split` gives an empty first part (before the first `\n`), or
+        // only that one when there is no dependency.
+        self.text[self.ends[2]..].split('\n').skip(1)
+    }
 }
 
 /// Per-path normalised outputs (an entry is dropped when its source
@@ -626,36 +700,14 @@ pub(crate) fn read_document(
             None => Some(format!("{stem}/{}", slug(title))),
         };
         let id: &str = made_id.as_deref().or(raw.id.as_deref()).unwrap_or_default();
-        let title_key = key(title);
-        let mut title_words: Vec<usize> = Vec::new();
-        for word in title_key.split(' ') {
-            let number = match words.get(word) {
-                Some(&number) => number,
-                None => {
-                    let number = words.len();
-                    words.insert(word.to_string(), number);
-                    number
-                }
-            };
-            if !title_words.contains(&number) {
-                title_words.push(number);
-            }
-        }
-        output.keys.push(MilestoneKeys {
-            lowered_id: if id.is_ascii() {
-                id.to_ascii_lowercase()
-            } else {
-                id.to_lowercase()
-            },
-            id_key: key(id),
-            title_key,
-            title_words,
-            dependency_keys: raw
-                .dependencies
+        output.keys.push(MilestoneKeys::new(
+            id,
+            title,
+            raw.dependencies
                 .iter()
-                .map(|dependency| key(&dependency.text))
-                .collect(),
-        });
+                .map(|dependency| dependency.text.as_str()),
+            words,
+        ));
         let line = raw.line.max(1);
         let progress = raw.progress;
         let texts = raw_milestone.into_texts(after_lead);
@@ -787,7 +839,7 @@ fn assign_ids(
     let mut next_suffix: FastMap<&str, u32> = FastMap::default();
     let mut renamed = Vec::new();
     for index in 0..milestones.len() {
-        let lowered = keys[index].lowered_id.as_str();
+        let lowered = keys[index].lowered_id();
         if let Some(&first) = first_seen.get(lowered) {
             let suffix = next_suffix.entry(lowered).or_insert(2);
             let unique = loop {

@@ -345,21 +345,19 @@ pub(crate) fn resolve(
     words: &Words,
     diagnostics: &mut Vec<Tagged>,
 ) -> Vec<Vec<usize>> {
-    let mut id_keys: Vec<&str> = keys.iter().map(|k| k.id_key.as_str()).collect();
+    let mut id_keys: Vec<&str> = keys.iter().map(|k| k.id_key()).collect();
     for (index, id_key) in renamed {
         id_keys[*index] = id_key;
     }
-    let title_keys: Vec<&str> = keys.iter().map(|k| k.title_key.as_str()).collect();
+    let title_keys: Vec<&str> = keys.iter().map(|k| k.title_key()).collect();
     let mut edges: Vec<Vec<usize>> = vec![Vec::new(); milestones.len()];
     {
         let index = Index::new(milestones, &id_keys, &title_keys, keys, words);
         let mut resolved: Vec<(usize, usize, usize)> = Vec::new();
         for (from, milestone) in milestones.iter().enumerate() {
+            let mut wanted_keys = keys[from].dependency_keys();
             for (position, dependency) in milestone.dependencies.iter().enumerate() {
-                let wanted = keys[from]
-                    .dependency_keys
-                    .get(position)
-                    .map_or("", String::as_str);
+                let wanted = wanted_keys.next().unwrap_or_default();
                 let found = resolve_text(&index, from, wanted);
                 let diagnostic = match found {
                     Resolution::Found(to) => {

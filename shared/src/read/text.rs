@@ -147,26 +147,35 @@ pub(crate) fn find_str(haystack: &str, needle: &str) -> Option<usize> {
 
 /// The matching key: lowercase letters and digits, every other run one space.
 pub(crate) fn key(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    key_into(text, &mut out);
+    out
+}
+
+/// Appends the matching key of `text` (see [`key`]) to `out`.
+pub(crate) fn key_into(text: &str, out: &mut String) {
     // The common case, ASCII, a byte at a time through a table (the same
-    // rule as `unicode_key`); the first non-ASCII byte hands the whole text
-    // to `unicode_key`.
-    let mut bytes = Vec::with_capacity(text.len());
+    // rule as `unicode_key_into`); the first non-ASCII byte hands the whole
+    // text to `unicode_key_into`.
+    let start = out.len();
     let mut pending_space = false;
     for &byte in text.as_bytes() {
         match KEY_BYTES[usize::from(byte)] {
             KEY_SEPARATOR => pending_space = true,
-            KEY_NON_ASCII => return unicode_key(text),
+            KEY_NON_ASCII => {
+                out.truncate(start);
+                unicode_key_into(text, out);
+                return;
+            }
             kept => {
-                if pending_space && !bytes.is_empty() {
-                    bytes.push(b' ');
+                if pending_space && out.len() > start {
+                    out.push(' ');
                 }
                 pending_space = false;
-                bytes.push(kept);
+                out.push(char::from(kept));
             }
         }
     }
-    // ASCII letters, digits and spaces: always UTF-8.
-    String::from_utf8(bytes).unwrap_or_default()
 }
 
 /// `KEY_BYTES` entry of an ASCII byte that is not a letter or digit.
@@ -191,13 +200,13 @@ const KEY_BYTES: [u8; 256] = {
     table
 };
 
-/// `key` for text with non-ASCII characters, a character at a time.
-fn unicode_key(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
+/// `key_into` for text with non-ASCII characters, a character at a time.
+fn unicode_key_into(text: &str, out: &mut String) {
+    let start = out.len();
     let mut pending_space = false;
     for ch in text.chars() {
         if ch.is_alphanumeric() {
-            if pending_space && !out.is_empty() {
+            if pending_space && out.len() > start {
                 out.push(' ');
             }
             pending_space = false;
@@ -210,7 +219,6 @@ fn unicode_key(text: &str) -> String {
             pending_space = true;
         }
     }
-    out
 }
 
 /// Splits a list written in prose: on `,` `;` ` and ` `+` (and `/` when
@@ -399,8 +407,16 @@ mod tests {
             "--",
             "ABC_def 123",
         ] {
-            assert_eq!(key(text), unicode_key(text), "{text:?}");
+            let mut by_character = String::new();
+            unicode_key_into(text, &mut by_character);
+            assert_eq!(key(text), by_character, "{text:?}");
         }
+        // Appending leaves what is already there alone, and a non-ASCII
+        // text found part-way starts again after it.
+        let mut out = String::from("x-");
+        key_into("  Émigré: café ", &mut out);
+        key_into(" Ab ", &mut out);
+        assert_eq!(out, "x-émigré caféab");
         assert_eq!(key("Émigré Café"), "émigré café");
         assert_eq!(key("T1.2: Import -- gateway!!"), "t1 2 import gateway");
     }
