@@ -12,7 +12,9 @@ use super::lines::LineIndex;
 use super::raw::{Extraction, Located, RawMilestone, RawTeam};
 use super::render::{description_html, markdown_options};
 use super::states::leading_emoji_state;
-use super::text::{find_str, readable_title, split_leading_id, split_list, strip_markup};
+use super::text::{
+    find_str, readable_title, split_leading_id, split_list, strip_markup, strip_markup_cow,
+};
 use super::yaml;
 use crate::model::{Progress, Severity, State};
 
@@ -467,8 +469,11 @@ impl<'a> Context<'a> {
         inline_fields(&own_line, SHAPE_ANCHOR, &mut fields);
         let own_spans = std::mem::take(&mut fields.spans);
         let mut progress = Progress { done: 0, total: 0 };
-        let mut bullets = Vec::new();
+        // The notes, as `- ` lines joined by line breaks.
+        let mut bullets = String::new();
         let mut match_text = without_spans(&own_line, &own_spans, 0);
+        // The item's own line without its fields ends here in `match_text`.
+        let own_plain_end = match_text.len();
         for nested in &item.nested {
             let (nested_line, nested_written) =
                 self.own_text(nested.start, nested.own_end.unwrap_or(nested.end));
@@ -484,7 +489,11 @@ impl<'a> Context<'a> {
                         match_text.push_str(&nested_line);
                     }
                     fields.spans.clear();
-                    bullets.push(format!("- {nested_written}"));
+                    if !bullets.is_empty() {
+                        bullets.push('\n');
+                    }
+                    bullets.push_str("- ");
+                    bullets.push_str(&nested_written);
                 }
             }
         }
@@ -495,22 +504,20 @@ impl<'a> Context<'a> {
             ..RawMilestone::default()
         };
         let lead = split_lead(&own_line);
-        let mut description = match &lead {
+        let written: &str = match &lead {
             Some(lead) => {
-                let rest_written = find_str(&own_written, &own_line[lead.rest..])
-                    .map_or(own_line[lead.rest..].to_string(), |i| {
-                        own_written[i..].to_string()
-                    });
-                strip_separator(&rest_written).to_string()
+                let rest = &own_line[lead.rest..];
+                strip_separator(find_str(&own_written, rest).map_or(rest, |i| &own_written[i..]))
             }
-            None => own_written.to_string(),
+            None => &own_written,
         };
-        for bullet in bullets {
-            if !description.is_empty() {
-                description.push('\n');
-            }
-            description.push_str(&bullet);
+        let separator = usize::from(!written.is_empty() && !bullets.is_empty());
+        let mut description = String::with_capacity(written.len() + separator + bullets.len());
+        description.push_str(written);
+        if separator == 1 {
+            description.push('\n');
         }
+        description.push_str(&bullets);
         match &lead {
             Some(lead) => {
                 let plain = strip_markup(&lead.text);
@@ -528,8 +535,7 @@ impl<'a> Context<'a> {
                 }
             }
             None => {
-                let text = without_spans(&own_line, &own_spans, 0);
-                let title = derive_title(&text);
+                let title = derive_title(&match_text[..own_plain_end]);
                 let (id, rest) = split_leading_id(&title);
                 if id.is_some() && !rest.is_empty() {
                     milestone.id = id;
@@ -814,6 +820,8 @@ impl<'a> Context<'a> {
                         .windows(5)
                         .any(|window| window.eq_ignore_ascii_case(b" and "))
                     && !matches!(plain.as_str(), "-" | "—" | "–" | "?")
+                    // A document names its few teams on many rows: each once.
+                    && !self.extraction.named_teams.contains(&plain)
                 {
                     self.extraction.named_teams.push(plain.clone());
                 }
@@ -1083,14 +1091,21 @@ fn strip_separator(text: &str) -> &str {
 fn without_spans(text: &str, spans: &[Range<usize>], from: usize) -> String {
     let mut out = String::with_capacity(text.len());
     let mut position = from;
-    let mut sorted: Vec<&Range<usize>> = spans.iter().filter(|s| s.end > from).collect();
-    sorted.sort_by_key(|span| span.start);
-    for span in sorted {
+    let skip = |span: &Range<usize>| {
         let start = span.start.max(position);
         if start > position {
             out.push_str(text.get(position..start).unwrap_or_default());
         }
         position = position.max(span.end);
+    };
+    let wanted = |span: &&Range<usize>| span.end > from;
+    // Fields are found left to right, so the spans are almost always in order already.
+    if spans.is_sorted_by_key(|span| span.start) {
+        spans.iter().filter(wanted).for_each(skip);
+    } else {
+        let mut sorted: Vec<&Range<usize>> = spans.iter().filter(wanted).collect();
+        sorted.sort_by_key(|span| span.start);
+        sorted.into_iter().for_each(skip);
     }
     out.push_str(text.get(position.min(text.len())..).unwrap_or_default());
     out
@@ -1100,7 +1115,7 @@ fn without_spans(text: &str, spans: &[Range<usize>], from: usize) -> String {
 /// sentence end, dash or colon, trimmed to a readable length.
 fn derive_title(text: &str) -> String {
     let first_paragraph = text.split('\n').next().unwrap_or_default();
-    let plain = strip_markup(first_paragraph);
+    let plain = strip_markup_cow(first_paragraph);
     // The first of `. ` `! ` `? ` ` — ` ` – ` ` - ` `: `, in one pass.
     let bytes = plain.as_bytes();
     let end = (0..bytes.len())

@@ -1,12 +1,28 @@
 //! Small text rules shared by every form: markup stripping, list splitting,
 //! the key used for case- and punctuation-insensitive matching.
 
+use std::borrow::Cow;
+
 /// Drops inline markdown markup: emphasis and code markers, link targets
 /// (`[text](url)` is `text`), escapes; collapses whitespace.
 pub(crate) fn strip_markup(text: &str) -> String {
     if is_plain(text) {
         return text.to_string();
     }
+    strip_markup_rebuilt(text)
+}
+
+/// [`strip_markup`], borrowing `text` when it has nothing to strip.
+pub(crate) fn strip_markup_cow(text: &str) -> Cow<'_, str> {
+    if is_plain(text) {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(strip_markup_rebuilt(text))
+    }
+}
+
+/// [`strip_markup`] for text that is not plain: rebuilt a run at a time.
+fn strip_markup_rebuilt(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     // Characters kept as they are accumulate in `text[run..]` and are copied
     // in one go before any character that needs a rule.
