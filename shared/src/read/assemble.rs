@@ -10,7 +10,7 @@ use crate::hash::{FastHasher, FastMap, FastSet};
 use super::ReadOptions;
 use super::dates::{DateBase, DateRead, read_date};
 use super::ids::{document_stem, slug};
-use super::owners::{KnownTeams, SectionMatcher, lead_teams, split_owners_into};
+use super::owners::{KnownTeams, SectionMatcher, lead_teams, owners_of, split_owners_into};
 use super::raw::{Extraction, Kind, Located, RawMilestone};
 use super::resolve::{Pass, Tagged, resolve};
 use super::states::read_state;
@@ -594,12 +594,18 @@ pub(crate) fn read_document(
         Raws::Spent(spent) => (&[][..], spent),
     };
     let raws = (kept.iter().map(Raw::Kept)).chain(spent.into_iter().map(Raw::Spent));
-    for raw_milestone in raws {
+    for mut raw_milestone in raws {
+        let mut owners: Vec<String> = match &mut raw_milestone {
+            Raw::Kept(raw) => {
+                let mut owners = Vec::new();
+                for text in &raw.owner_texts {
+                    split_owners_into(text, known, &mut owners);
+                }
+                owners
+            }
+            Raw::Spent(raw) => owners_of(std::mem::take(&mut raw.owner_texts), known),
+        };
         let raw = raw_milestone.get();
-        let mut owners: Vec<String> = Vec::new();
-        for text in &raw.owner_texts {
-            split_owners_into(text, known, &mut owners);
-        }
         let mut after_lead = false;
         if let Some(lead) = &raw.lead
             && let Some(lead_owners) = lead_teams(lead, known)

@@ -568,7 +568,11 @@ impl<'a> Context<'a> {
 
     fn apply_inline(&mut self, milestone: &mut RawMilestone, fields: InlineFields, line: u32) {
         let at = |text: String| Located { text, line };
-        milestone.owner_texts.extend(fields.owners);
+        if milestone.owner_texts.is_empty() {
+            milestone.owner_texts = fields.owners;
+        } else {
+            milestone.owner_texts.extend(fields.owners);
+        }
         milestone.target = fields.target.map(at);
         milestone.start = fields.start.map(at);
         milestone.state_text = fields.state_text.map(at);

@@ -5,7 +5,7 @@ use std::cell::OnceCell;
 
 use crate::hash::{FastMap, FastSet};
 
-use super::text::{key, split_list, strip_markup};
+use super::text::{is_plain, key, split_list, strip_markup};
 
 /// Team names known from anywhere in the sources or the configuration,
 /// compared by their matching key.
@@ -117,6 +117,28 @@ pub(crate) fn split_owners_into(text: &str, known: &KnownTeams, owners: &mut Vec
             position <= first || seen.insert(key(owner))
         });
     }
+}
+
+/// The owners of a milestone's owner texts when the caller owns them (see
+/// [`split_owners_into`]): a single plain name, the common case, is moved
+/// with its vector instead of copied.
+pub(crate) fn owners_of(texts: Vec<String>, known: &KnownTeams) -> Vec<String> {
+    if let [text] = texts.as_slice()
+        && reads_as_itself(text)
+    {
+        return texts;
+    }
+    let mut owners = Vec::new();
+    for text in &texts {
+        split_owners_into(text, known, &mut owners);
+    }
+    owners
+}
+
+/// Whether `split_owners_into` gives `text` back unchanged, as the one owner:
+/// nothing to strip or split, and not a "nobody" word.
+fn reads_as_itself(text: &str) -> bool {
+    !text.contains(['(', ')']) && is_plain(text) && !has_separator(text) && !is_no_owner(text)
 }
 
 /// A text that says nobody owns it (`TBD`, `-`, `none`, …).

@@ -93,7 +93,7 @@ fn strip_markup_rebuilt(text: &str) -> String {
 /// Text `strip_markup` leaves as it is: no markup character, no control
 /// character, no whitespace but single inner spaces. Checked in one pass so
 /// most titles and cells are copied without the character-by-character rebuild.
-fn is_plain(text: &str) -> bool {
+pub(crate) fn is_plain(text: &str) -> bool {
     let bytes = text.as_bytes();
     if bytes.first() == Some(&b' ') || bytes.last() == Some(&b' ') {
         return false;
