@@ -212,14 +212,16 @@ fn keys_from(first: u8) -> &'static [(&'static str, Key)] {
 /// Finds the inline fields of one line of item text (`(owner: X)`,
 /// `(target 2025-11-29)`, `due 2025-11-29`, `Depends on: X, Y`, `blocked by X`,
 /// `(cancelled 2026-01-05)` …).
-pub(crate) fn inline_fields(text: &str, anchor: NaiveDate, fields: &mut InlineFields) {
+pub(crate) fn inline_fields(
+    text: &str,
+    anchor: NaiveDate,
+    fields: &mut InlineFields,
+    parens: &mut Parens,
+) {
     // Keywords are matched ignoring ASCII case, on the text itself.
     let bytes = text.as_bytes();
-    let closes = if bytes.contains(&b'(') {
-        matching_parens(bytes)
-    } else {
-        Vec::new()
-    };
+    parens.find(bytes);
+    let closes = parens.pairs.as_slice();
     // The first ASCII digit at or after `index` (a state word counts as a
     // field only with a date close behind it); moved forward as `index` passes it.
     let mut next_digit = 0;
@@ -299,24 +301,35 @@ pub(crate) fn inline_fields(text: &str, anchor: NaiveDate, fields: &mut InlineFi
     }
 }
 
-/// Every matched `(`…`)` pair, in order of the opening parenthesis, found
-/// in one pass (unmatched ones are left out).
-fn matching_parens(bytes: &[u8]) -> Vec<(usize, usize)> {
-    let mut pairs = Vec::new();
-    let mut open = Vec::new();
-    for (index, &byte) in bytes.iter().enumerate() {
-        match byte {
-            b'(' => open.push(index),
-            b')' => {
-                if let Some(start) = open.pop() {
-                    pairs.push((start, index));
-                }
-            }
-            _ => {}
+/// Every matched `(`…`)` pair of a text, in order of the opening
+/// parenthesis, found in one pass (unmatched ones are left out). Kept
+/// between lines so its buffers are allocated once per document.
+#[derive(Debug, Default)]
+pub(crate) struct Parens {
+    pairs: Vec<(usize, usize)>,
+    open: Vec<usize>,
+}
+
+impl Parens {
+    fn find(&mut self, bytes: &[u8]) {
+        self.pairs.clear();
+        self.open.clear();
+        if !bytes.contains(&b'(') {
+            return;
         }
+        for (index, &byte) in bytes.iter().enumerate() {
+            match byte {
+                b'(' => self.open.push(index),
+                b')' => {
+                    if let Some(start) = self.open.pop() {
+                        self.pairs.push((start, index));
+                    }
+                }
+                _ => {}
+            }
+        }
+        self.pairs.sort_unstable();
     }
-    pairs.sort_unstable();
-    pairs
 }
 
 /// Reads a parenthesised group as comma-separated fields; parts without a

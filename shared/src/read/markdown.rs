@@ -7,13 +7,13 @@ use std::ops::Range;
 use chrono::NaiveDate;
 use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
 
-use super::fields::{Field, InlineFields, header_field, inline_fields};
+use super::fields::{Field, InlineFields, Parens, header_field, inline_fields};
 use super::lines::LineIndex;
 use super::raw::{Extraction, Located, RawMilestone, RawTeam};
 use super::render::{description_html, markdown_options};
 use super::states::leading_emoji_state;
 use super::text::{
-    find_str, readable_title, split_leading_id, split_list, strip_markup, strip_markup_cow,
+    find_str, for_each_in_list, readable_title, split_leading_id, strip_markup, strip_markup_cow,
 };
 use super::yaml;
 use crate::model::{Progress, Severity, State};
@@ -67,6 +67,8 @@ struct Context<'a> {
     lines: LineIndex<'a>,
     sections: Vec<Section>,
     extraction: &'a mut Extraction,
+    /// Reused by every task item's `inline_fields`.
+    parens: Parens,
 }
 
 /// Reads one markdown document into `extraction`.
@@ -76,6 +78,7 @@ pub(crate) fn extract_markdown(text: &str, extraction: &mut Extraction) {
         lines: LineIndex::new(text),
         sections: Vec::new(),
         extraction,
+        parens: Parens::default(),
     };
     let mut in_metadata = false;
     let mut metadata = String::new();
@@ -466,7 +469,7 @@ impl<'a> Context<'a> {
             return;
         }
         let mut fields = InlineFields::default();
-        inline_fields(&own_line, SHAPE_ANCHOR, &mut fields);
+        inline_fields(&own_line, SHAPE_ANCHOR, &mut fields, &mut self.parens);
         let own_spans = std::mem::take(&mut fields.spans);
         let mut progress = Progress { done: 0, total: 0 };
         // The notes, as `- ` lines joined by line breaks.
@@ -483,7 +486,7 @@ impl<'a> Context<'a> {
                     progress.done += u32::from(done);
                 }
                 None => {
-                    inline_fields(&nested_line, SHAPE_ANCHOR, &mut fields);
+                    inline_fields(&nested_line, SHAPE_ANCHOR, &mut fields, &mut self.parens);
                     if fields.spans.is_empty() {
                         match_text.push('\n');
                         match_text.push_str(&nested_line);
@@ -1165,8 +1168,8 @@ fn field_line(line: &str) -> Option<(String, &str)> {
 
 /// Splits a dependencies text (spec §2.4) and keeps each part with its line.
 fn push_dependencies(out: &mut Vec<Located>, text: &str, line: u32) {
-    for part in split_list(text, false) {
-        let stripped = strip_markup(part);
+    for_each_in_list(text, false, |part| {
+        let stripped = strip_markup_cow(part);
         let cleaned = stripped
             .trim()
             .trim_end_matches(['.', ',', ';', ':', '!', '?'])
@@ -1176,15 +1179,13 @@ fn push_dependencies(out: &mut Vec<Located>, text: &str, line: u32) {
                 .iter()
                 .any(|word| word.eq_ignore_ascii_case(cleaned))
         {
-            continue;
+            return;
         }
-        out.push(Located {
-            text: if cleaned.len() == stripped.len() {
-                stripped
-            } else {
-                cleaned.to_string()
-            },
-            line,
-        });
-    }
+        let text = if cleaned.len() == stripped.len() {
+            stripped.into_owned()
+        } else {
+            cleaned.to_string()
+        };
+        out.push(Located { text, line });
+    });
 }

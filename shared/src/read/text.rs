@@ -241,8 +241,20 @@ fn unicode_key_into(text: &str, out: &mut String) {
 /// `slash` is set, and line breaks), trimming each part and dropping empty ones.
 /// Separators inside parentheses do not split.
 pub(crate) fn split_list(text: &str, slash: bool) -> Vec<&str> {
-    let bytes = text.as_bytes();
     let mut parts = Vec::new();
+    for_each_in_list(text, slash, |part| parts.push(part));
+    parts
+}
+
+/// [`split_list`], calling `each` with every part instead of collecting them.
+pub(crate) fn for_each_in_list<'t>(text: &'t str, slash: bool, mut each: impl FnMut(&'t str)) {
+    let bytes = text.as_bytes();
+    let mut emit = |part: &'t str| {
+        let part = part.trim();
+        if !part.is_empty() {
+            each(part);
+        }
+    };
     let mut depth = 0usize;
     let mut start = 0;
     let mut index = 0;
@@ -264,7 +276,7 @@ pub(crate) fn split_list(text: &str, slash: bool) -> Vec<&str> {
             0
         };
         if separator > 0 {
-            parts.push(&text[start..index]);
+            emit(&text[start..index]);
             index += separator;
             start = index;
             continue;
@@ -276,12 +288,7 @@ pub(crate) fn split_list(text: &str, slash: bool) -> Vec<&str> {
         }
         index += 1;
     }
-    parts.push(&text[start..]);
-    parts.retain_mut(|part| {
-        *part = part.trim();
-        !part.is_empty()
-    });
-    parts
+    emit(&text[start..]);
 }
 
 /// Whether `token` reads as a declared id: an uppercase letter, then letters
