@@ -14,6 +14,7 @@ use super::render::{description_html, markdown_options};
 use super::states::leading_emoji_state;
 use super::text::{
     find_str, for_each_in_list, readable_title, split_leading_id, strip_markup, strip_markup_cow,
+    trim,
 };
 use super::yaml;
 use crate::model::{Progress, Severity, State};
@@ -438,7 +439,7 @@ impl<'a> Context<'a> {
         // Trailing blank lines and spaces change nothing below.
         let body = body.trim_end();
         if !body.contains('\n') {
-            let only = body.trim();
+            let only = trim(body);
             return (Cow::Borrowed(only), Cow::Borrowed(only));
         }
         // One line per paragraph (a blank line ends one), so a derived title
@@ -712,7 +713,7 @@ impl<'a> Context<'a> {
         let mut rows: Vec<(usize, &str)> = Vec::new();
         let mut offset = range.start;
         for line in source.split_inclusive('\n') {
-            let trimmed = line.trim();
+            let trimmed = trim(line);
             if !trimmed.is_empty() {
                 rows.push((offset, trimmed));
             }
@@ -753,14 +754,14 @@ impl<'a> Context<'a> {
         let id_is_row_number = columns.id.is_some_and(|column| {
             body.iter().all(|(_, cells)| {
                 cells.get(column).is_none_or(|cell| {
-                    let cell = cell.trim().trim_end_matches('.');
+                    let cell = trim(cell).trim_end_matches('.');
                     cell.is_empty() || cell.bytes().all(|b| b.is_ascii_digit())
                 })
             })
         });
         let section = self.current_section();
         for (line, cells) in body {
-            if cells.iter().all(|cell| cell.trim().is_empty()) {
+            if cells.iter().all(|cell| trim(cell).is_empty()) {
                 continue;
             }
             if cells.len() != header.len() {
@@ -782,7 +783,7 @@ impl<'a> Context<'a> {
             let cell = |column: Option<usize>| -> &str {
                 column
                     .and_then(|c| cells.get(c))
-                    .map_or("", |cell| cell.trim())
+                    .map_or("", |cell| trim(cell))
             };
             let title_cell = cell(Some(columns.title));
             let mut title = strip_markup(title_cell);
@@ -967,7 +968,7 @@ impl Columns {
 /// not split, and `\|` is a literal pipe. Cells are trimmed slices of the row,
 /// copied only when a `\|` had to be unescaped.
 fn split_cells(row: &str) -> Vec<Cow<'_, str>> {
-    let row = row.trim();
+    let row = trim(row);
     let row = row.strip_prefix('|').unwrap_or(row);
     let bytes = row.as_bytes();
     // At most one cell per pipe, plus the last: one allocation per row.
@@ -1027,7 +1028,7 @@ fn split_cells(row: &str) -> Vec<Cow<'_, str>> {
 /// One cell of `split_cells`: `row[from..end]` after what was `copied`, trimmed.
 fn finish_cell<'r>(row: &'r str, from: usize, end: usize, copied: Option<String>) -> Cow<'r, str> {
     match copied {
-        None => Cow::Borrowed(row[from..end].trim()),
+        None => Cow::Borrowed(trim(&row[from..end])),
         Some(mut cell) => {
             cell.push_str(&row[from..end]);
             Cow::Owned(cell.trim().to_string())

@@ -161,6 +161,20 @@ pub(crate) fn find_str(haystack: &str, needle: &str) -> Option<usize> {
     })
 }
 
+/// `str::trim` (Unicode white space off both ends), with a quick path for
+/// the usual text whose ends are ASCII: table cells and list items are
+/// trimmed several times each.
+pub(crate) fn trim(text: &str) -> &str {
+    let ascii = text.trim_ascii();
+    // `trim_ascii` leaves a vertical tab, and any non-ASCII space, to `trim`.
+    let rest = |byte: Option<&u8>| byte.is_some_and(|&byte| !byte.is_ascii() || byte == 0x0B);
+    if rest(ascii.as_bytes().first()) || rest(ascii.as_bytes().last()) {
+        ascii.trim()
+    } else {
+        ascii
+    }
+}
+
 /// The matching key: lowercase letters and digits, every other run one space.
 pub(crate) fn key(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -416,6 +430,25 @@ mod tests {
             }
         }
         out.trim_end().to_string()
+    }
+
+    /// The quick `trim` removes what `str::trim` removes.
+    #[test]
+    fn trim_matches_str_trim() {
+        for text in [
+            "",
+            " ",
+            "a",
+            " a b ",
+            "\t\u{b}a\u{b}\n",
+            "\u{a0}a\u{3000}",
+            " \u{85}é ",
+            "\u{b}",
+            "a\u{2029}",
+            "\r\n",
+        ] {
+            assert_eq!(trim(text), text.trim(), "{text:?}");
+        }
     }
 
     /// The table-driven ASCII path and the character path agree.
