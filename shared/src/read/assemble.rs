@@ -760,6 +760,9 @@ impl Raws<'_> {
 }
 
 /// One raw milestone, borrowed or owned (see [`Raws`]).
+// One at a time, on the stack, moved out of its vector: boxing the owned one
+// would add the allocation this avoids.
+#[allow(clippy::large_enum_variant)]
 enum Raw<'a> {
     Kept(&'a RawMilestone),
     Spent(RawMilestone),
