@@ -747,12 +747,19 @@ impl<'a> Context<'a> {
                 ),
             );
         }
-        let body: Vec<(u32, Vec<Cow<'_, str>>)> = rows[2..]
+        // Every body row's cells in one vector, each row a range of it.
+        let mut all_cells: Vec<Cow<'_, str>> = Vec::new();
+        let body: Vec<(u32, Range<usize>)> = rows[2..]
             .iter()
-            .map(|(start, row)| (self.lines.line(*start), split_cells(row)))
+            .map(|(start, row)| {
+                let first = all_cells.len();
+                split_cells_into(row, &mut all_cells);
+                (self.lines.line(*start), first..all_cells.len())
+            })
             .collect();
         let id_is_row_number = columns.id.is_some_and(|column| {
             body.iter().all(|(_, cells)| {
+                let cells = &all_cells[cells.clone()];
                 cells.get(column).is_none_or(|cell| {
                     let cell = trim(cell).trim_end_matches('.');
                     cell.is_empty() || cell.bytes().all(|b| b.is_ascii_digit())
@@ -761,6 +768,7 @@ impl<'a> Context<'a> {
         });
         let section = self.current_section();
         for (line, cells) in body {
+            let cells = &all_cells[cells];
             if cells.iter().all(|cell| trim(cell).is_empty()) {
                 continue;
             }
@@ -968,11 +976,16 @@ impl Columns {
 /// not split, and `\|` is a literal pipe. Cells are trimmed slices of the row,
 /// copied only when a `\|` had to be unescaped.
 fn split_cells(row: &str) -> Vec<Cow<'_, str>> {
+    let mut cells = Vec::new();
+    split_cells_into(row, &mut cells);
+    cells
+}
+
+/// [`split_cells`], appending the cells to `cells`.
+fn split_cells_into<'r>(row: &'r str, cells: &mut Vec<Cow<'r, str>>) {
     let row = trim(row);
     let row = row.strip_prefix('|').unwrap_or(row);
     let bytes = row.as_bytes();
-    // At most one cell per pipe, plus the last: one allocation per row.
-    let mut cells = Vec::with_capacity(bytes.iter().filter(|&&byte| byte == b'|').count() + 1);
     // The current cell: the text copied so far (only after a `\|`) and where
     // the part not yet copied starts.
     let mut copied: Option<String> = None;
@@ -1022,7 +1035,6 @@ fn split_cells(row: &str) -> Vec<Cow<'_, str>> {
     if !last.is_empty() {
         cells.push(last);
     }
-    cells
 }
 
 /// One cell of `split_cells`: `row[from..end]` after what was `copied`, trimmed.
