@@ -532,9 +532,11 @@ impl<'a> Context<'a> {
                 } else {
                     title.to_string()
                 };
-                let rest = without_spans(&own_line, &own_spans, lead.rest);
-                milestone.title_after_lead = derive_title(strip_separator(&rest));
+                // A lead with an id names the work, never teams: only a lead
+                // without one may need the title after it.
                 if milestone.id.is_none() {
+                    let rest = without_spans(&own_line, &own_spans, lead.rest);
+                    milestone.title_after_lead = derive_title(strip_separator(&rest));
                     milestone.lead = Some(plain);
                 }
             }
