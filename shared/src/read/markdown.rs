@@ -298,7 +298,8 @@ impl<'a> Context<'a> {
             self.sections.pop();
         }
         let parent = self.current_section();
-        let words = super::fields::header_words(title);
+        let mut buffer = [0u8; 64];
+        let words = super::fields::header_words_in(title, &mut buffer);
         let [criteria, ownership] = phrase_lists(&words, [CRITERIA_WORDS, OWNERSHIP_WORDS]);
         let inherited_criteria = self.sections.last().is_some_and(|section| section.criteria);
         let inherited_ownership = self
@@ -657,7 +658,7 @@ impl<'a> Context<'a> {
                 text: value.to_string(),
                 line,
             };
-            match header_field(&name).map(|(field, _)| field) {
+            match header_field(name).map(|(field, _)| field) {
                 Some(Field::Owners) => milestone.owner_texts.push(value.to_string()),
                 Some(Field::Target) => milestone.target = Some(at),
                 Some(Field::Start) => milestone.start = Some(at),
@@ -1162,23 +1163,23 @@ fn derive_title(text: &str) -> String {
 }
 
 /// `**Owner**: Security`, `**Due:** 2025-11-22`, `Status: done`.
-fn field_line(line: &str) -> Option<(String, &str)> {
+fn field_line(line: &str) -> Option<(&str, &str)> {
     let line = line.trim();
     if let Some(rest) = line.strip_prefix("**") {
         let close = find_str(rest, "**")?;
         let name = &rest[..close];
         let after = &rest[close + 2..];
         if let Some(name) = name.strip_suffix(':') {
-            return Some((name.to_string(), after.trim()));
+            return Some((name, after.trim()));
         }
         let value = after.trim_start().strip_prefix(':')?;
-        return Some((name.to_string(), value.trim()));
+        return Some((name, value.trim()));
     }
     let (name, value) = line.split_once(':')?;
     if name.len() > 30 || name.split_whitespace().count() > 3 {
         return None;
     }
-    Some((name.to_string(), value.trim()))
+    Some((name, value.trim()))
 }
 
 /// Splits a dependencies text (spec §2.4) and keeps each part with its line.
