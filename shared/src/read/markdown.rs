@@ -3,6 +3,7 @@
 
 use std::borrow::Cow;
 use std::ops::Range;
+use std::rc::Rc;
 
 use chrono::NaiveDate;
 use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
@@ -28,7 +29,8 @@ const SHAPE_ANCHOR: NaiveDate = match NaiveDate::from_ymd_opt(2024, 1, 1) {
 
 struct Section {
     level: u8,
-    title: String,
+    /// Shared with the `HeadingInfo` of its heading and of its subheadings.
+    title: Rc<str>,
     criteria: bool,
     ownership: bool,
 }
@@ -52,9 +54,9 @@ struct NestedBuffer {
 
 #[derive(Clone)]
 struct HeadingInfo {
-    title: String,
+    title: Rc<str>,
     line: u32,
-    parent: Option<String>,
+    parent: Option<Rc<str>>,
 }
 
 #[derive(Default)]
@@ -286,7 +288,9 @@ const OWNERSHIP_WORDS: &[&str] = &[
 
 impl<'a> Context<'a> {
     fn current_section(&self) -> Option<String> {
-        self.sections.last().map(|section| section.title.clone())
+        self.sections
+            .last()
+            .map(|section| section.title.to_string())
     }
 
     fn heading(&mut self, level: u8, start: usize, title: &str) -> HeadingInfo {
@@ -297,7 +301,7 @@ impl<'a> Context<'a> {
         {
             self.sections.pop();
         }
-        let parent = self.current_section();
+        let parent = self.sections.last().map(|section| section.title.clone());
         let mut buffer = [0u8; 64];
         let words = super::fields::header_words_in(title, &mut buffer);
         let [criteria, ownership] = phrase_lists(&words, [CRITERIA_WORDS, OWNERSHIP_WORDS]);
@@ -306,9 +310,10 @@ impl<'a> Context<'a> {
             .sections
             .last()
             .is_some_and(|section| section.ownership);
+        let shared: Rc<str> = Rc::from(title);
         self.sections.push(Section {
             level,
-            title: title.to_string(),
+            title: Rc::clone(&shared),
             criteria: inherited_criteria || criteria,
             ownership: inherited_ownership || ownership,
         });
@@ -316,7 +321,7 @@ impl<'a> Context<'a> {
             self.extraction.first_heading = Some(strip_markup(title));
         }
         HeadingInfo {
-            title: title.to_string(),
+            title: shared,
             line: self.lines.line(start),
             parent,
         }
@@ -640,7 +645,7 @@ impl<'a> Context<'a> {
     fn heading_block(&mut self, heading: &HeadingInfo, list: &ListBuffer) -> bool {
         let mut milestone = RawMilestone {
             line: heading.line,
-            section: heading.parent.clone(),
+            section: heading.parent.as_deref().map(str::to_string),
             ..RawMilestone::default()
         };
         let mut recognised = false;
