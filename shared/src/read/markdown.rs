@@ -649,36 +649,42 @@ impl<'a> Context<'a> {
             ..RawMilestone::default()
         };
         let mut recognised = false;
-        let mut description = Vec::new();
-        let mut other_lines = Vec::new();
+        // The description values, then the other lines: each group joined
+        // by line breaks as it is read, counted so an empty line still
+        // takes its break.
+        let (mut description, mut descriptions) = (String::new(), 0usize);
+        let (mut other_lines, mut others) = (String::new(), 0usize);
+        let push_line = |out: &mut String, count: &mut usize, line: &str| {
+            if *count > 0 {
+                out.push('\n');
+            }
+            out.push_str(line);
+            *count += 1;
+        };
         for item in &list.items {
             let line = self.lines.line(item.start);
             let (own_line, own_written) =
                 self.own_text(item.start, item.own_end.unwrap_or(item.end));
             let Some((name, value)) = field_line(&own_line) else {
-                other_lines.push(own_written.into_owned());
+                push_line(&mut other_lines, &mut others, &own_written);
                 continue;
             };
-            let at = Located {
+            let at = || Located {
                 text: value.to_string(),
                 line,
             };
             match header_field(name).map(|(field, _)| field) {
                 Some(Field::Owners) => milestone.owner_texts.push(value.to_string()),
-                Some(Field::Target) => milestone.target = Some(at),
-                Some(Field::Start) => milestone.start = Some(at),
-                Some(Field::State) => milestone.state_text = Some(at),
+                Some(Field::Target) => milestone.target = Some(at()),
+                Some(Field::Start) => milestone.start = Some(at()),
+                Some(Field::State) => milestone.state_text = Some(at()),
                 Some(Field::Dependencies) => {
                     push_dependencies(&mut milestone.dependencies, value, line);
                 }
-                Some(Field::Description) => description.push(value.to_string()),
+                Some(Field::Description) => push_line(&mut description, &mut descriptions, value),
                 Some(Field::Id) => milestone.id = Some(strip_markup(value)),
-                Some(Field::Title) => {
-                    other_lines.push(own_written.into_owned());
-                    continue;
-                }
-                None => {
-                    other_lines.push(own_written.into_owned());
+                Some(Field::Title) | None => {
+                    push_line(&mut other_lines, &mut others, &own_written);
                     continue;
                 }
             }
@@ -704,8 +710,12 @@ impl<'a> Context<'a> {
         if struck {
             milestone.marked_state = Some(State::Cancelled);
         }
-        description.extend(other_lines);
-        let description = description.join("\n");
+        if others > 0 {
+            if descriptions > 0 {
+                description.push('\n');
+            }
+            description.push_str(&other_lines);
+        }
         milestone.description_html = description_html(&description);
         milestone.description = description;
         self.extraction.milestones.push(milestone);
