@@ -10,7 +10,9 @@ use crate::hash::{FastHasher, FastMap, FastSet};
 use super::ReadOptions;
 use super::dates::{DateBase, DateRead, read_date};
 use super::ids::{document_stem, slug};
-use super::owners::{KnownTeams, SectionMatcher, lead_teams, owners_of, split_owners_into};
+use super::owners::{
+    KnownTeams, SectionMatcher, SectionTeam, lead_teams, owners_of, split_owners_into,
+};
 use super::raw::{Extraction, Kind, Located, RawMilestone};
 use super::resolve::{Pass, Tagged, resolve};
 use super::states::read_state;
@@ -53,17 +55,71 @@ pub(crate) struct MilestoneKeys {
     /// Where the lowercased id, the id key and the title key end in `text`.
     ends: [usize; 3],
     /// The numbers of the title key's words (see [`Words`]), each once.
-    pub(crate) title_words: Vec<usize>,
+    pub(crate) title_words: TitleWords,
+}
+
+/// How many title word numbers [`TitleWords`] holds without allocating.
+const INLINE_WORDS: usize = 8;
+
+/// The numbers of a title's words, each once, in order: inline for the
+/// usual short title (no allocation per milestone), on the heap past
+/// [`INLINE_WORDS`].
+#[derive(Clone, Debug)]
+pub(crate) enum TitleWords {
+    Inline {
+        len: usize,
+        words: [usize; INLINE_WORDS],
+    },
+    Heap(Vec<usize>),
+}
+
+impl Default for TitleWords {
+    fn default() -> Self {
+        TitleWords::Inline {
+            len: 0,
+            words: [0; INLINE_WORDS],
+        }
+    }
+}
+
+impl TitleWords {
+    fn push(&mut self, number: usize) {
+        let heap = match self {
+            TitleWords::Inline { len, words } => {
+                if let Some(slot) = words.get_mut(*len) {
+                    *slot = number;
+                    *len += 1;
+                    return;
+                }
+                let mut heap = Vec::with_capacity(2 * INLINE_WORDS);
+                heap.extend_from_slice(&words[..]);
+                heap.push(number);
+                heap
+            }
+            TitleWords::Heap(heap) => {
+                heap.push(number);
+                return;
+            }
+        };
+        *self = TitleWords::Heap(heap);
+    }
+
+    /// The numbers, in order.
+    pub(crate) fn as_slice(&self) -> &[usize] {
+        match self {
+            TitleWords::Inline { len, words } => &words[..*len],
+            TitleWords::Heap(heap) => heap,
+        }
+    }
 }
 
 impl MilestoneKeys {
-    /// The keys of a milestone with this id, title and dependency texts,
-    /// numbering the title's words in `words` (new words are added).
+    /// The keys of a milestone with this id, title and dependency texts;
+    /// its title words are numbered by [`MilestoneKeys::number_title_words`].
     fn new<'t>(
         id: &str,
         title: &str,
         dependencies: impl Iterator<Item = &'t str> + Clone,
-        words: &mut Words,
     ) -> MilestoneKeys {
         let capacity = 2 * id.len()
             + title.len()
@@ -86,9 +142,18 @@ impl MilestoneKeys {
             text.push('\n');
             key_into(dependency, &mut text);
         }
-        let title_key = &text[id_end..title_end];
-        let mut title_words: Vec<usize> = Vec::with_capacity(title_key.split(' ').count());
-        for word in title_key.split(' ') {
+        MilestoneKeys {
+            text,
+            ends: [lowered_end, id_end, title_end],
+            title_words: TitleWords::default(),
+        }
+    }
+
+    /// Numbers the title key's words in `words` (new words are added, in
+    /// the order they are met).
+    fn number_title_words(&mut self, words: &mut Words) {
+        let mut title_words = TitleWords::default();
+        for word in self.title_key().split(' ') {
             let number = match words.get(word) {
                 Some(&number) => number,
                 None => {
@@ -97,15 +162,11 @@ impl MilestoneKeys {
                     number
                 }
             };
-            if !title_words.contains(&number) {
+            if !title_words.as_slice().contains(&number) {
                 title_words.push(number);
             }
         }
-        MilestoneKeys {
-            text,
-            ends: [lowered_end, id_end, title_end],
-            title_words,
-        }
+        self.title_words = title_words;
     }
 
     /// The id as read, lowercased (duplicate detection).
@@ -317,6 +378,10 @@ pub(crate) fn assemble(
     let mut local: Vec<Normalised> = Vec::new();
     let mut claims: Vec<Option<CatalogClaim>> = Vec::with_capacity(documents.len());
     let mut slots: Vec<Option<Slot>> = Vec::with_capacity(documents.len());
+    // A one-shot read normalises every document, on every core (one
+    // document's normalisation never looks at another's), then numbers the
+    // title words in document order, as one thread would have.
+    let mut jobs: Vec<Job<'_>> = Vec::new();
     for (index, document) in documents.iter().enumerate() {
         if !yields[index] {
             slots.push(None);
@@ -335,13 +400,24 @@ pub(crate) fn assemble(
             slots.push(Some(Slot::Cached));
             continue;
         }
-        let mut output = Normalised {
-            fingerprint,
-            ..Normalised::default()
-        };
         let raws = match spent.get_mut(index) {
             Some(raws) => Raws::Spent(std::mem::take(raws)),
             None => Raws::Kept(&document.milestones),
+        };
+        let Some(cache) = cache.as_deref_mut() else {
+            slots.push(Some(Slot::Local(jobs.len())));
+            jobs.push(Job {
+                document,
+                raws,
+                claim,
+                link,
+                fingerprint,
+            });
+            continue;
+        };
+        let mut output = Normalised {
+            fingerprint,
+            ..Normalised::default()
         };
         read_document(
             document,
@@ -350,17 +426,17 @@ pub(crate) fn assemble(
             &known,
             claim,
             link,
-            words,
+            Some(&mut *words),
             &mut output,
         );
-        match cache.as_deref_mut() {
-            Some(cache) => {
-                cache.insert(document.path.clone(), Arc::new(output));
-                slots.push(Some(Slot::Cached));
-            }
-            None => {
-                slots.push(Some(Slot::Local(local.len())));
-                local.push(output);
+        cache.insert(document.path.clone(), Arc::new(output));
+        slots.push(Some(Slot::Cached));
+    }
+    if !jobs.is_empty() {
+        local = normalise_all(jobs, options, &known);
+        for output in &mut local {
+            for keys in &mut output.keys {
+                keys.number_title_words(words);
             }
         }
     }
@@ -471,6 +547,82 @@ pub(crate) fn assemble(
     }
 }
 
+/// One document for [`normalise_all`].
+struct Job<'a> {
+    document: &'a Extraction,
+    raws: Raws<'a>,
+    claim: Option<&'a CatalogClaim>,
+    link: Option<&'a str>,
+    fingerprint: u64,
+}
+
+/// Normalises every job, in order, on as many threads as the machine
+/// offers (as `extract_all` extracts), leaving title words unnumbered.
+fn normalise_all(jobs: Vec<Job<'_>>, options: &ReadOptions, known: &KnownTeams) -> Vec<Normalised> {
+    let normalise = |job: Job<'_>| {
+        let mut output = Normalised {
+            fingerprint: job.fingerprint,
+            ..Normalised::default()
+        };
+        read_document(
+            job.document,
+            job.raws,
+            options,
+            known,
+            job.claim,
+            job.link,
+            None,
+            &mut output,
+        );
+        output
+    };
+    let threads = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZero::get)
+        .min(jobs.len() / super::DOCUMENTS_PER_THREAD)
+        .max(1);
+    if threads == 1 {
+        return jobs.into_iter().map(normalise).collect();
+    }
+    // Each job is taken once, by whichever thread gets to it first.
+    let jobs: Vec<std::sync::Mutex<Option<Job<'_>>>> = jobs
+        .into_iter()
+        .map(|job| std::sync::Mutex::new(Some(job)))
+        .collect();
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let work = || {
+        let mut done = Vec::new();
+        loop {
+            let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(slot) = jobs.get(index) else {
+                return done;
+            };
+            let job = match slot.lock() {
+                Ok(mut job) => job.take(),
+                Err(poisoned) => poisoned.into_inner().take(),
+            };
+            if let Some(job) = job {
+                done.push((index, normalise(job)));
+            }
+        }
+    };
+    let mut done: Vec<(usize, Normalised)> = std::thread::scope(|scope| {
+        let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
+        let mut done = work();
+        for helper in helpers {
+            // A panic in a thread is the reader's own bug: pass it on as if
+            // the document had been normalised on this thread.
+            done.extend(
+                helper
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            );
+        }
+        done
+    });
+    done.sort_unstable_by_key(|(index, _)| *index);
+    done.into_iter().map(|(_, output)| output).collect()
+}
+
 /// Markers in date order (then title), as the roadmap lists them.
 pub(crate) fn sort_markers(markers: &mut [crate::model::Marker]) {
     markers.sort_by(|a, b| a.date.cmp(&b.date).then(a.title.cmp(&b.title)));
@@ -507,7 +659,9 @@ enum Slot {
 }
 
 /// Normalises one document on its own (everything but ids, dependencies,
-/// teams and statuses, which need the whole roadmap).
+/// teams and statuses, which need the whole roadmap). Title words are
+/// numbered in `words` when given; else the caller numbers them, in
+/// document order, with [`MilestoneKeys::number_title_words`].
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn read_document(
     document: &Extraction,
@@ -516,7 +670,7 @@ pub(crate) fn read_document(
     known: &KnownTeams,
     claim: Option<&CatalogClaim>,
     link: Option<&str>,
-    words: &mut Words,
+    mut words: Option<&mut Words>,
     output: &mut Normalised,
 ) {
     let path = &document.path;
@@ -581,11 +735,11 @@ pub(crate) fn read_document(
         source_url: link.map(str::to_string),
     }));
 
-    let section_teams: Vec<(String, Vec<String>)> = document
+    let section_teams: Vec<SectionTeam<'_>> = document
         .teams
         .iter()
         .filter(|team| team.from_section)
-        .map(|team| (team.name.clone(), team.responsibilities.clone()))
+        .map(|team| (team.name.as_str(), team.responsibilities.as_slice()))
         .collect();
     let section_matcher = SectionMatcher::new(&section_teams);
 
@@ -706,14 +860,17 @@ pub(crate) fn read_document(
             None => Some(format!("{stem}/{}", slug(title))),
         };
         let id: &str = made_id.as_deref().or(raw.id.as_deref()).unwrap_or_default();
-        output.keys.push(MilestoneKeys::new(
+        let mut keys = MilestoneKeys::new(
             id,
             title,
             raw.dependencies
                 .iter()
                 .map(|dependency| dependency.text.as_str()),
-            words,
-        ));
+        );
+        if let Some(words) = words.as_deref_mut() {
+            keys.number_title_words(words);
+        }
+        output.keys.push(keys);
         let line = raw.line.max(1);
         let progress = raw.progress;
         let texts = raw_milestone.into_texts(after_lead);

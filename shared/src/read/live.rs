@@ -411,7 +411,7 @@ impl Live {
             &self.known,
             claim.as_ref(),
             link,
-            &mut cache.words,
+            Some(&mut cache.words),
             &mut output,
         );
         let old_normalised = self.docs[d].normalised.clone().ok_or(Reassemble)?;

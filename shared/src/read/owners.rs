@@ -185,11 +185,15 @@ fn words(text: &str) -> Vec<String> {
 
 /// Matches milestones to the teams of one document's ownership section.
 pub(crate) struct SectionMatcher<'a> {
-    teams: &'a [(String, Vec<String>)],
+    teams: &'a [SectionTeam<'a>],
     /// The teams' words, prepared on the first `owners` call: most
     /// documents state an owner for every milestone and never ask.
     words: OnceCell<SectionWords>,
 }
+
+/// A team of an ownership section: its name and responsibilities, borrowed
+/// from the document's extraction.
+pub(crate) type SectionTeam<'a> = (&'a str, &'a [String]);
 
 /// Each team's words, and how many teams use each word.
 struct SectionWords {
@@ -198,10 +202,10 @@ struct SectionWords {
 }
 
 impl SectionWords {
-    fn new(teams: &[(String, Vec<String>)]) -> Self {
+    fn new(teams: &[SectionTeam<'_>]) -> Self {
         let team_words: Vec<FastSet<String>> = teams
             .iter()
-            .map(|(name, responsibilities)| {
+            .map(|&(name, responsibilities)| {
                 let mut set: FastSet<String> = words(name).into_iter().collect();
                 for responsibility in responsibilities {
                     set.extend(words(responsibility));
@@ -225,7 +229,7 @@ impl SectionWords {
 impl<'a> SectionMatcher<'a> {
     /// A matcher over one document's section teams (their words are
     /// prepared when first needed).
-    pub(crate) fn new(teams: &'a [(String, Vec<String>)]) -> Self {
+    pub(crate) fn new(teams: &'a [SectionTeam<'a>]) -> Self {
         SectionMatcher {
             teams,
             words: OnceCell::new(),
@@ -256,13 +260,17 @@ impl<'a> SectionMatcher<'a> {
             .collect();
         let best = scores.iter().copied().fold(0.0_f64, f64::max);
         if best <= 0.0 {
-            return self.teams.iter().map(|(name, _)| name.clone()).collect();
+            return self
+                .teams
+                .iter()
+                .map(|(name, _)| name.to_string())
+                .collect();
         }
         self.teams
             .iter()
             .zip(&scores)
             .filter(|(_, score)| (**score - best).abs() < 1e-9)
-            .map(|((name, _), _)| name.clone())
+            .map(|((name, _), _)| name.to_string())
             .collect()
     }
 }

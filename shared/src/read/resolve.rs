@@ -46,7 +46,7 @@ impl<'a> WordIndex<'a> {
         // A counting sort by word number keeps each list ascending.
         let mut starts = vec![0usize; words.len() + 1];
         for milestone in keys {
-            for &word in &milestone.title_words {
+            for &word in milestone.title_words.as_slice() {
                 starts[word + 1] += 1;
             }
         }
@@ -56,7 +56,7 @@ impl<'a> WordIndex<'a> {
         let mut fill = starts.clone();
         let mut postings = vec![0usize; starts[words.len()]];
         for (index, milestone) in keys.iter().enumerate() {
-            for &word in &milestone.title_words {
+            for &word in milestone.title_words.as_slice() {
                 postings[fill[word]] = index;
                 fill[word] += 1;
             }
