@@ -249,7 +249,8 @@ fn a_folded_status_change_reaches_its_dependents() {
 #[test]
 fn reading_many_documents_at_once_gives_what_reading_them_one_by_one_gives() {
     // Enough documents that `read` and `Reader::set_sources` extract them
-    // on several threads where the machine has more than one core.
+    // (and `read` normalises them) on several threads where the machine has
+    // more than one core; the one-by-one reader does both on one.
     let corpus = generate(300);
     let files: Vec<(String, Vec<u8>)> = corpus
         .docs

@@ -10,11 +10,13 @@ use crate::hash::{FastHasher, FastMap, FastSet};
 use super::ReadOptions;
 use super::dates::{DateBase, DateRead, read_date};
 use super::ids::{document_stem, slug};
-use super::owners::{KnownTeams, SectionMatcher, lead_teams, split_owners};
-use super::raw::{Extraction, Kind, Located};
+use super::owners::{
+    KnownTeams, SectionMatcher, SectionTeam, lead_teams, owners_of, split_owners_into,
+};
+use super::raw::{Extraction, Kind, Located, RawMilestone};
 use super::resolve::{Pass, Tagged, resolve};
 use super::states::read_state;
-use super::text::key;
+use super::text::{key, key_into};
 use crate::model::{
     Dependency, Diagnostic, Document, Milestone, OwnerSource, Precision, Roadmap, Severity, State,
     Status, Team,
@@ -42,19 +44,171 @@ pub(crate) struct Normalised {
 }
 
 /// One milestone's matching keys, computed once with its normalised output
-/// so a re-read of another document does not compute them again.
+/// so a re-read of another document does not compute them again. The texts
+/// share one buffer: a milestone has several and a whole read builds them
+/// for every milestone, so one allocation each instead of one per text.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct MilestoneKeys {
-    /// The id as read, lowercased (duplicate detection).
-    pub(crate) lowered_id: String,
-    /// The matching key of the id as read.
-    pub(crate) id_key: String,
-    /// The matching key of the title.
-    pub(crate) title_key: String,
-    /// The matching key of each dependency text, in order.
-    pub(crate) dependency_keys: Vec<String>,
+    /// The lowercased id, the id key and the title key, in that order, then
+    /// each dependency key after a `\n` (a key never holds one).
+    text: String,
+    /// Where the lowercased id, the id key and the title key end in `text`.
+    ends: [usize; 3],
     /// The numbers of the title key's words (see [`Words`]), each once.
-    pub(crate) title_words: Vec<usize>,
+    pub(crate) title_words: TitleWords,
+}
+
+/// How many title word numbers [`TitleWords`] holds without allocating.
+const INLINE_WORDS: usize = 8;
+
+/// The numbers of a title's words, each once, in order: inline for the
+/// usual short title (no allocation per milestone), on the heap past
+/// [`INLINE_WORDS`].
+#[derive(Clone, Debug)]
+pub(crate) enum TitleWords {
+    Inline {
+        len: usize,
+        words: [usize; INLINE_WORDS],
+    },
+    Heap(Vec<usize>),
+}
+
+impl Default for TitleWords {
+    fn default() -> Self {
+        TitleWords::Inline {
+            len: 0,
+            words: [0; INLINE_WORDS],
+        }
+    }
+}
+
+impl TitleWords {
+    fn push(&mut self, number: usize) {
+        let heap = match self {
+            TitleWords::Inline { len, words } => {
+                if let Some(slot) = words.get_mut(*len) {
+                    *slot = number;
+                    *len += 1;
+                    return;
+                }
+                let mut heap = Vec::with_capacity(2 * INLINE_WORDS);
+                heap.extend_from_slice(&words[..]);
+                heap.push(number);
+                heap
+            }
+            TitleWords::Heap(heap) => {
+                heap.push(number);
+                return;
+            }
+        };
+        *self = TitleWords::Heap(heap);
+    }
+
+    /// The numbers, in order.
+    pub(crate) fn as_slice(&self) -> &[usize] {
+        match self {
+            TitleWords::Inline { len, words } => &words[..*len],
+            TitleWords::Heap(heap) => heap,
+        }
+    }
+}
+
+impl MilestoneKeys {
+    /// The keys of a milestone with this id, title and dependency texts;
+    /// its title words are numbered by [`MilestoneKeys::number_title_words`].
+    fn new<'t>(
+        id: &str,
+        title: &str,
+        dependencies: impl Iterator<Item = &'t str> + Clone,
+    ) -> MilestoneKeys {
+        let capacity = 2 * id.len()
+            + title.len()
+            + dependencies
+                .clone()
+                .map(|text| text.len() + 1)
+                .sum::<usize>();
+        let mut text = String::with_capacity(capacity);
+        if id.is_ascii() {
+            text.extend(id.bytes().map(|byte| char::from(byte.to_ascii_lowercase())));
+        } else {
+            text.push_str(&id.to_lowercase());
+        }
+        let lowered_end = text.len();
+        key_into(id, &mut text);
+        let id_end = text.len();
+        key_into(title, &mut text);
+        let title_end = text.len();
+        for dependency in dependencies {
+            text.push('\n');
+            key_into(dependency, &mut text);
+        }
+        MilestoneKeys {
+            text,
+            ends: [lowered_end, id_end, title_end],
+            title_words: TitleWords::default(),
+        }
+    }
+
+    /// Numbers the title key's words in `words` (new words are added, in
+    /// the order they are met).
+    fn number_title_words(&mut self, words: &mut Words) {
+        let mut title_words = TitleWords::default();
+        for word in key_words(self.title_key()) {
+            let number = match words.get(word) {
+                Some(&number) => number,
+                None => {
+                    let number = words.len();
+                    words.insert(word.to_string(), number);
+                    number
+                }
+            };
+            if !title_words.as_slice().contains(&number) {
+                title_words.push(number);
+            }
+        }
+        self.title_words = title_words;
+    }
+
+    /// The id as read, lowercased (duplicate detection).
+    pub(crate) fn lowered_id(&self) -> &str {
+        &self.text[..self.ends[0]]
+    }
+
+    /// The matching key of the id as read.
+    pub(crate) fn id_key(&self) -> &str {
+        &self.text[self.ends[0]..self.ends[1]]
+    }
+
+    /// The matching key of the title.
+    pub(crate) fn title_key(&self) -> &str {
+        &self.text[self.ends[1]..self.ends[2]]
+    }
+
+    /// The matching key of each dependency text, in order.
+    pub(crate) fn dependency_keys(&self) -> impl Iterator<Item = &str> {
+        // `split` gives an empty first part (before the first `\n`), or
+        // only that one when there is no dependency.
+        self.text[self.ends[2]..].split('\n').skip(1)
+    }
+}
+
+/// A key's words (what `split(' ')` gives), found with a plain byte scan:
+/// on these few short words it costs less than `split`'s `memchr` set-up.
+fn key_words(key: &str) -> impl Iterator<Item = &str> {
+    let mut rest = Some(key);
+    std::iter::from_fn(move || {
+        let text = rest?;
+        match text.bytes().position(|byte| byte == b' ') {
+            Some(space) => {
+                rest = text.get(space + 1..);
+                text.get(..space)
+            }
+            None => {
+                rest = None;
+                Some(text)
+            }
+        }
+    })
 }
 
 /// Per-path normalised outputs (an entry is dropped when its source
@@ -117,14 +271,42 @@ pub(crate) type Links = FastMap<String, String>;
 /// index is built by counting, without hashing every title again.
 pub(crate) type Words = FastMap<String, usize>;
 
+/// The documents an assembly reads, in path order.
+pub(crate) enum Documents<'a, 'b> {
+    /// Kept by a [`Reader`](super::Reader) for later reads: their texts are copied.
+    Kept(&'a [&'b Extraction]),
+    /// A one-shot read's own, dropped after it: their milestones' texts move
+    /// into the roadmap instead of being copied (and freed) one by one.
+    Spent(&'a mut [Extraction]),
+}
+
 /// Builds the roadmap from every document's extraction (in path order),
 /// reusing and refreshing `cache` when one is given.
 pub(crate) fn assemble(
-    documents: &[&Extraction],
+    documents: Documents<'_, '_>,
     options: &ReadOptions,
     links: &Links,
     cache: Option<&mut NormalisedCache>,
 ) -> Assembly {
+    // Whether each document yields a roadmap document, decided before a
+    // spent document's milestones are taken out of it.
+    let (yields, mut spent, documents): (Vec<bool>, Vec<Vec<RawMilestone>>, Vec<&Extraction>) =
+        match documents {
+            Documents::Kept(documents) => (
+                documents.iter().map(|d| yields_roadmap(d)).collect(),
+                Vec::new(),
+                documents.to_vec(),
+            ),
+            Documents::Spent(documents) => {
+                let yields = documents.iter().map(yields_roadmap).collect();
+                let spent = documents
+                    .iter_mut()
+                    .map(|d| std::mem::take(&mut d.milestones))
+                    .collect();
+                (yields, spent, documents.iter().collect())
+            }
+        };
+    let documents = documents.as_slice();
     let mut local_words = Words::default();
     let (mut cache, words) = match cache {
         Some(cache) => (Some(&mut cache.outputs), &mut cache.words),
@@ -215,8 +397,12 @@ pub(crate) fn assemble(
     let mut local: Vec<Normalised> = Vec::new();
     let mut claims: Vec<Option<CatalogClaim>> = Vec::with_capacity(documents.len());
     let mut slots: Vec<Option<Slot>> = Vec::with_capacity(documents.len());
-    for document in documents {
-        if !yields_roadmap(document) {
+    // A one-shot read normalises every document, on every core (one
+    // document's normalisation never looks at another's), then numbers the
+    // title words in document order, as one thread would have.
+    let mut jobs: Vec<Job<'_>> = Vec::new();
+    for (index, document) in documents.iter().enumerate() {
+        if !yields[index] {
             slots.push(None);
             claims.push(None);
             continue;
@@ -233,19 +419,43 @@ pub(crate) fn assemble(
             slots.push(Some(Slot::Cached));
             continue;
         }
+        let raws = match spent.get_mut(index) {
+            Some(raws) => Raws::Spent(std::mem::take(raws)),
+            None => Raws::Kept(&document.milestones),
+        };
+        let Some(cache) = cache.as_deref_mut() else {
+            slots.push(Some(Slot::Local(jobs.len())));
+            jobs.push(Job {
+                document,
+                raws,
+                claim,
+                link,
+                fingerprint,
+            });
+            continue;
+        };
         let mut output = Normalised {
             fingerprint,
             ..Normalised::default()
         };
-        read_document(document, options, &known, claim, link, words, &mut output);
-        match cache.as_deref_mut() {
-            Some(cache) => {
-                cache.insert(document.path.clone(), Arc::new(output));
-                slots.push(Some(Slot::Cached));
-            }
-            None => {
-                slots.push(Some(Slot::Local(local.len())));
-                local.push(output);
+        read_document(
+            document,
+            raws,
+            options,
+            &known,
+            claim,
+            link,
+            Some(&mut *words),
+            &mut output,
+        );
+        cache.insert(document.path.clone(), Arc::new(output));
+        slots.push(Some(Slot::Cached));
+    }
+    if !jobs.is_empty() {
+        local = normalise_all(jobs, options, &known);
+        for output in &mut local {
+            for keys in &mut output.keys {
+                keys.number_title_words(words);
             }
         }
     }
@@ -356,6 +566,82 @@ pub(crate) fn assemble(
     }
 }
 
+/// One document for [`normalise_all`].
+struct Job<'a> {
+    document: &'a Extraction,
+    raws: Raws<'a>,
+    claim: Option<&'a CatalogClaim>,
+    link: Option<&'a str>,
+    fingerprint: u64,
+}
+
+/// Normalises every job, in order, on as many threads as the machine
+/// offers (as `extract_all` extracts), leaving title words unnumbered.
+fn normalise_all(jobs: Vec<Job<'_>>, options: &ReadOptions, known: &KnownTeams) -> Vec<Normalised> {
+    let normalise = |job: Job<'_>| {
+        let mut output = Normalised {
+            fingerprint: job.fingerprint,
+            ..Normalised::default()
+        };
+        read_document(
+            job.document,
+            job.raws,
+            options,
+            known,
+            job.claim,
+            job.link,
+            None,
+            &mut output,
+        );
+        output
+    };
+    let threads = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZero::get)
+        .min(jobs.len() / super::DOCUMENTS_PER_THREAD)
+        .max(1);
+    if threads == 1 {
+        return jobs.into_iter().map(normalise).collect();
+    }
+    // Each job is taken once, by whichever thread gets to it first.
+    let jobs: Vec<std::sync::Mutex<Option<Job<'_>>>> = jobs
+        .into_iter()
+        .map(|job| std::sync::Mutex::new(Some(job)))
+        .collect();
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let work = || {
+        let mut done = Vec::new();
+        loop {
+            let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(slot) = jobs.get(index) else {
+                return done;
+            };
+            let job = match slot.lock() {
+                Ok(mut job) => job.take(),
+                Err(poisoned) => poisoned.into_inner().take(),
+            };
+            if let Some(job) = job {
+                done.push((index, normalise(job)));
+            }
+        }
+    };
+    let mut done: Vec<(usize, Normalised)> = std::thread::scope(|scope| {
+        let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
+        let mut done = work();
+        for helper in helpers {
+            // A panic in a thread is the reader's own bug: pass it on as if
+            // the document had been normalised on this thread.
+            done.extend(
+                helper
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            );
+        }
+        done
+    });
+    done.sort_unstable_by_key(|(index, _)| *index);
+    done.into_iter().map(|(_, output)| output).collect()
+}
+
 /// Markers in date order (then title), as the roadmap lists them.
 pub(crate) fn sort_markers(markers: &mut [crate::model::Marker]) {
     markers.sort_by(|a, b| a.date.cmp(&b.date).then(a.title.cmp(&b.title)));
@@ -392,21 +678,25 @@ enum Slot {
 }
 
 /// Normalises one document on its own (everything but ids, dependencies,
-/// teams and statuses, which need the whole roadmap).
+/// teams and statuses, which need the whole roadmap). Title words are
+/// numbered in `words` when given; else the caller numbers them, in
+/// document order, with [`MilestoneKeys::number_title_words`].
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn read_document(
     document: &Extraction,
+    raws: Raws<'_>,
     options: &ReadOptions,
     known: &KnownTeams,
     claim: Option<&CatalogClaim>,
     link: Option<&str>,
-    words: &mut Words,
+    mut words: Option<&mut Words>,
     output: &mut Normalised,
 ) {
     let path = &document.path;
     let diagnostics = &mut output.diagnostics;
     let milestones = &mut output.milestones;
-    milestones.reserve_exact(document.milestones.len());
-    output.keys.reserve_exact(document.milestones.len());
+    milestones.reserve_exact(raws.len());
+    output.keys.reserve_exact(raws.len());
     let mut warn = |line: u32, message: String| {
         diagnostics.push(Diagnostic {
             path: path.clone(),
@@ -464,28 +754,43 @@ pub(crate) fn read_document(
         source_url: link.map(str::to_string),
     }));
 
-    let section_teams: Vec<(String, Vec<String>)> = document
+    let section_teams: Vec<SectionTeam<'_>> = document
         .teams
         .iter()
         .filter(|team| team.from_section)
-        .map(|team| (team.name.clone(), team.responsibilities.clone()))
+        .map(|team| (team.name.as_str(), team.responsibilities.as_slice()))
         .collect();
     let section_matcher = SectionMatcher::new(&section_teams);
 
-    for raw in &document.milestones {
-        let mut owners: Vec<String> = Vec::new();
-        for text in &raw.owner_texts {
-            owners.extend(split_owners(text, known));
-        }
-        let mut title = raw.title.clone();
+    let (kept, spent) = match raws {
+        Raws::Kept(kept) => (kept, Vec::new()),
+        Raws::Spent(spent) => (&[][..], spent),
+    };
+    let raws = (kept.iter().map(Raw::Kept)).chain(spent.into_iter().map(Raw::Spent));
+    for mut raw_milestone in raws {
+        let mut owners: Vec<String> = match &mut raw_milestone {
+            Raw::Kept(raw) => {
+                let mut owners = Vec::new();
+                for text in &raw.owner_texts {
+                    split_owners_into(text, known, &mut owners);
+                }
+                owners
+            }
+            Raw::Spent(raw) => owners_of(std::mem::take(&mut raw.owner_texts), known),
+        };
+        let raw = raw_milestone.get();
+        let mut after_lead = false;
         if let Some(lead) = &raw.lead
             && let Some(lead_owners) = lead_teams(lead, known)
         {
             owners.splice(0..0, lead_owners);
-            if !raw.title_after_lead.is_empty() {
-                title = raw.title_after_lead.clone();
-            }
+            after_lead = !raw.title_after_lead.is_empty();
         }
+        let title: &str = if after_lead {
+            &raw.title_after_lead
+        } else {
+            &raw.title
+        };
         if owners.len() > 1 {
             let mut seen = FastSet::default();
             owners.retain(|owner| seen.insert(key(owner)));
@@ -498,7 +803,7 @@ pub(crate) fn read_document(
             } else {
                 &raw.match_text
             };
-            owners = section_matcher.owners(&title, text);
+            owners = section_matcher.owners(title, text);
             OwnerSource::Section
         } else if !document_owners.is_empty() {
             owners = document_owners.clone();
@@ -507,19 +812,19 @@ pub(crate) fn read_document(
             OwnerSource::None
         };
 
+        // The date a text gives, and its precision; a text that gives no
+        // date is still kept as written (`target_text`).
         let date = |located: &Option<Located>,
                     horizon: bool,
                     what: &str,
                     warn: &mut dyn FnMut(u32, String)| {
             let Some(located) = located else {
-                return (None, None, Precision::None);
+                return (None, Precision::None);
             };
             let base = DateBase { anchor, horizon };
             match read_date(&located.text, base) {
-                DateRead::Date(date, precision) => {
-                    (Some(date), Some(located.text.clone()), precision)
-                }
-                DateRead::Placeholder => (None, Some(located.text.clone()), Precision::None),
+                DateRead::Date(date, precision) => (Some(date), precision),
+                DateRead::Placeholder => (None, Precision::None),
                 DateRead::Impossible => {
                     warn(
                         located.line,
@@ -528,7 +833,7 @@ pub(crate) fn read_document(
                             located.text, title
                         ),
                     );
-                    (None, Some(located.text.clone()), Precision::None)
+                    (None, Precision::None)
                 }
                 DateRead::NotADate => {
                     warn(
@@ -538,13 +843,13 @@ pub(crate) fn read_document(
                             located.text, title
                         ),
                     );
-                    (None, Some(located.text.clone()), Precision::None)
+                    (None, Precision::None)
                 }
             }
         };
-        let (target, target_text, target_precision) =
+        let (target, target_precision) =
             date(&raw.target, raw.target_is_horizon, "target", &mut warn);
-        let (start, _, _) = date(&raw.start, false, "start", &mut warn);
+        let (start, _) = date(&raw.start, false, "start", &mut warn);
 
         let state = match &raw.state_text {
             Some(located) => match read_state(&located.text) {
@@ -569,69 +874,138 @@ pub(crate) fn read_document(
             None => raw.marked_state.unwrap_or(State::Planned),
         };
 
-        let id = raw
-            .id
-            .clone()
-            .unwrap_or_else(|| format!("{stem}/{}", slug(&title)));
-        let title_key = key(&title);
-        let mut title_words: Vec<usize> = Vec::new();
-        for word in title_key.split(' ') {
-            let number = match words.get(word) {
-                Some(&number) => number,
-                None => {
-                    let number = words.len();
-                    words.insert(word.to_string(), number);
-                    number
-                }
-            };
-            if !title_words.contains(&number) {
-                title_words.push(number);
-            }
-        }
-        output.keys.push(MilestoneKeys {
-            lowered_id: if id.is_ascii() {
-                id.to_ascii_lowercase()
-            } else {
-                id.to_lowercase()
-            },
-            id_key: key(&id),
-            title_key,
-            title_words,
-            dependency_keys: raw
-                .dependencies
-                .iter()
-                .map(|dependency| key(&dependency.text))
-                .collect(),
-        });
-        milestones.push(Arc::new(Milestone {
+        let made_id = match &raw.id {
+            Some(_) => None,
+            None => Some(format!("{stem}/{}", slug(title))),
+        };
+        let id: &str = made_id.as_deref().or(raw.id.as_deref()).unwrap_or_default();
+        let mut keys = MilestoneKeys::new(
             id,
             title,
-            description: raw.description.clone(),
-            description_html: raw.description_html.clone(),
+            raw.dependencies
+                .iter()
+                .map(|dependency| dependency.text.as_str()),
+        );
+        if let Some(words) = words.as_deref_mut() {
+            keys.number_title_words(words);
+        }
+        output.keys.push(keys);
+        let line = raw.line.max(1);
+        let progress = raw.progress;
+        let texts = raw_milestone.into_texts(after_lead);
+        milestones.push(Arc::new(Milestone {
+            id: made_id.or(texts.id).unwrap_or_default(),
+            title: texts.title,
+            description: texts.description,
+            description_html: texts.description_html,
             owners,
             owner_source,
             start,
             target,
-            target_text,
+            target_text: texts.target_text,
             target_precision,
             state,
             status: Status::Unscheduled,
-            progress: raw.progress,
-            dependencies: raw
-                .dependencies
-                .iter()
-                .map(|dependency| Dependency {
-                    text: dependency.text.clone(),
-                    milestone: None,
-                })
-                .collect(),
+            progress,
+            dependencies: texts.dependencies,
             dependents: Vec::new(),
             document: path.clone(),
-            line: raw.line.max(1),
-            section: raw.section.clone(),
+            line,
+            section: texts.section,
             entity: entity.clone(),
-            source_url: link.map(|link| format!("{link}#L{}", raw.line.max(1))),
+            source_url: link.map(|link| format!("{link}#L{line}")),
         }));
+    }
+}
+
+/// One document's raw milestones as `read_document` gets them.
+pub(crate) enum Raws<'a> {
+    /// Borrowed from an extraction kept for later reads.
+    Kept(&'a [RawMilestone]),
+    /// Taken from an extraction about to be dropped.
+    Spent(Vec<RawMilestone>),
+}
+
+impl Raws<'_> {
+    fn len(&self) -> usize {
+        match self {
+            Raws::Kept(raws) => raws.len(),
+            Raws::Spent(raws) => raws.len(),
+        }
+    }
+}
+
+/// One raw milestone, borrowed or owned (see [`Raws`]).
+// One at a time, on the stack, moved out of its vector: boxing the owned one
+// would add the allocation this avoids.
+#[allow(clippy::large_enum_variant)]
+enum Raw<'a> {
+    Kept(&'a RawMilestone),
+    Spent(RawMilestone),
+}
+
+/// The texts a milestone takes from its raw milestone unchanged.
+struct RawTexts {
+    id: Option<String>,
+    title: String,
+    description: String,
+    description_html: String,
+    section: Option<String>,
+    target_text: Option<String>,
+    dependencies: Vec<Dependency>,
+}
+
+impl Raw<'_> {
+    fn get(&self) -> &RawMilestone {
+        match self {
+            Raw::Kept(raw) => raw,
+            Raw::Spent(raw) => raw,
+        }
+    }
+
+    /// The texts: copied from a kept milestone, moved out of a spent one.
+    /// The title is the text after the lead when `after_lead`.
+    fn into_texts(self, after_lead: bool) -> RawTexts {
+        let dependency = |text| Dependency {
+            text,
+            milestone: None,
+        };
+        match self {
+            Raw::Kept(raw) => RawTexts {
+                id: raw.id.clone(),
+                title: if after_lead {
+                    raw.title_after_lead.clone()
+                } else {
+                    raw.title.clone()
+                },
+                description: raw.description.clone(),
+                description_html: raw.description_html.clone(),
+                section: raw.section.clone(),
+                target_text: raw.target.as_ref().map(|located| located.text.clone()),
+                dependencies: raw
+                    .dependencies
+                    .iter()
+                    .map(|located| dependency(located.text.clone()))
+                    .collect(),
+            },
+            Raw::Spent(raw) => RawTexts {
+                id: raw.id,
+                title: if after_lead {
+                    raw.title_after_lead
+                } else {
+                    raw.title
+                },
+                description: raw.description,
+                description_html: raw.description_html,
+                section: raw.section,
+                target_text: raw.target.map(|located| located.text),
+                dependencies: raw
+                    .dependencies
+                    .into_iter()
+                    .map(|located| dependency(located.text))
+                    .collect(),
+            },
+        }
     }
 }
 
@@ -650,7 +1024,7 @@ fn assign_ids(
     let mut next_suffix: FastMap<&str, u32> = FastMap::default();
     let mut renamed = Vec::new();
     for index in 0..milestones.len() {
-        let lowered = keys[index].lowered_id.as_str();
+        let lowered = keys[index].lowered_id();
         if let Some(&first) = first_seen.get(lowered) {
             let suffix = next_suffix.entry(lowered).or_insert(2);
             let unique = loop {
@@ -804,6 +1178,29 @@ impl<'a> TeamBook<'a> {
         // Owners of one milestone are added together, so a repeat is the last entry.
         if milestones.last().is_none_or(|id| id != milestone) {
             milestones.push(milestone.to_string());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::key_words;
+
+    /// `key_words` splits as `split(' ')` does, empty words included.
+    #[test]
+    fn key_words_split_on_single_spaces() {
+        for key in [
+            "",
+            "a",
+            "ab cd",
+            " a",
+            "a ",
+            "a  b",
+            "token cache index",
+            " ",
+        ] {
+            let expected: Vec<&str> = key.split(' ').collect();
+            assert_eq!(key_words(key).collect::<Vec<_>>(), expected, "{key:?}");
         }
     }
 }

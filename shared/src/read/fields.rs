@@ -1,6 +1,7 @@
 //! Field words (spec §1.1): table headers, heading-block fields and the inline
 //! fields of task items all name fields with the same words.
 
+use std::borrow::Cow;
 use std::ops::Range;
 
 use chrono::NaiveDate;
@@ -113,10 +114,57 @@ pub(crate) fn header_words(text: &str) -> String {
     out
 }
 
+/// [`header_words`], written into `buffer` when `text` is ASCII and fits
+/// (headers and headings are short): no allocation for the usual header.
+pub(crate) fn header_words_in<'b>(text: &str, buffer: &'b mut [u8; 64]) -> Cow<'b, str> {
+    if !text.is_ascii() || text.len() > buffer.len() {
+        return Cow::Owned(header_words(text));
+    }
+    // The same rules as `header_words` for ASCII: the output is never
+    // longer than the input.
+    let mut len = 0;
+    let mut depth = 0usize;
+    for byte in text.bytes() {
+        match byte {
+            b'(' | b'[' => depth += 1,
+            b')' | b']' => depth = depth.saturating_sub(1),
+            _ if depth > 0 => {}
+            b'#' => {
+                buffer[len] = b'#';
+                len += 1;
+            }
+            b if b.is_ascii_alphanumeric() => {
+                buffer[len] = b.to_ascii_lowercase();
+                len += 1;
+            }
+            b'\'' => {}
+            _ => {
+                if len == 0 || buffer[len - 1] != b' ' {
+                    buffer[len] = b' ';
+                    len += 1;
+                }
+            }
+        }
+    }
+    let mut words = &buffer[..len];
+    if let [rest @ .., b' '] = words {
+        words = rest;
+    }
+    if let [b' ', rest @ ..] = words {
+        words = rest;
+    }
+    match std::str::from_utf8(words) {
+        Ok(words) => Cow::Borrowed(words),
+        Err(_) => Cow::Owned(header_words(text)),
+    }
+}
+
 /// The field a header names, and whether it is a `horizon` (days) column.
 /// The whole header is tried first, then its words from the left.
 pub(crate) fn header_field(header: &str) -> Option<(Field, bool)> {
-    let words = header_words(header);
+    let mut buffer = [0u8; 64];
+    let words = header_words_in(header, &mut buffer);
+    let words: &str = &words;
     if words.is_empty() {
         return None;
     }
@@ -212,14 +260,16 @@ fn keys_from(first: u8) -> &'static [(&'static str, Key)] {
 /// Finds the inline fields of one line of item text (`(owner: X)`,
 /// `(target 2025-11-29)`, `due 2025-11-29`, `Depends on: X, Y`, `blocked by X`,
 /// `(cancelled 2026-01-05)` …).
-pub(crate) fn inline_fields(text: &str, anchor: NaiveDate, fields: &mut InlineFields) {
+pub(crate) fn inline_fields(
+    text: &str,
+    anchor: NaiveDate,
+    fields: &mut InlineFields,
+    parens: &mut Parens,
+) {
     // Keywords are matched ignoring ASCII case, on the text itself.
     let bytes = text.as_bytes();
-    let closes = if bytes.contains(&b'(') {
-        matching_parens(bytes)
-    } else {
-        Vec::new()
-    };
+    parens.find(bytes);
+    let closes = parens.pairs.as_slice();
     // The first ASCII digit at or after `index` (a state word counts as a
     // field only with a date close behind it); moved forward as `index` passes it.
     let mut next_digit = 0;
@@ -299,24 +349,35 @@ pub(crate) fn inline_fields(text: &str, anchor: NaiveDate, fields: &mut InlineFi
     }
 }
 
-/// Every matched `(`…`)` pair, in order of the opening parenthesis, found
-/// in one pass (unmatched ones are left out).
-fn matching_parens(bytes: &[u8]) -> Vec<(usize, usize)> {
-    let mut pairs = Vec::new();
-    let mut open = Vec::new();
-    for (index, &byte) in bytes.iter().enumerate() {
-        match byte {
-            b'(' => open.push(index),
-            b')' => {
-                if let Some(start) = open.pop() {
-                    pairs.push((start, index));
-                }
-            }
-            _ => {}
+/// Every matched `(`…`)` pair of a text, in order of the opening
+/// parenthesis, found in one pass (unmatched ones are left out). Kept
+/// between lines so its buffers are allocated once per document.
+#[derive(Debug, Default)]
+pub(crate) struct Parens {
+    pairs: Vec<(usize, usize)>,
+    open: Vec<usize>,
+}
+
+impl Parens {
+    fn find(&mut self, bytes: &[u8]) {
+        self.pairs.clear();
+        self.open.clear();
+        if !bytes.contains(&b'(') {
+            return;
         }
+        for (index, &byte) in bytes.iter().enumerate() {
+            match byte {
+                b'(' => self.open.push(index),
+                b')' => {
+                    if let Some(start) = self.open.pop() {
+                        self.pairs.push((start, index));
+                    }
+                }
+                _ => {}
+            }
+        }
+        self.pairs.sort_unstable();
     }
-    pairs.sort_unstable();
-    pairs
 }
 
 /// Reads a parenthesised group as comma-separated fields; parts without a
@@ -475,6 +536,32 @@ fn clause_end(text: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The buffered header words are `header_words`'s.
+    #[test]
+    fn buffered_header_words_match() {
+        for text in [
+            "",
+            " ",
+            "Owner(s)",
+            "  Target  date ",
+            "#",
+            "Start [planned] date",
+            "Team's lead",
+            "ID / Key",
+            "Ünïcode owner",
+            "a very long header that does not fit into the sixty four byte buffer at all",
+            "((unclosed",
+            "closed))) here",
+        ] {
+            let mut buffer = [0u8; 64];
+            assert_eq!(
+                header_words_in(text, &mut buffer),
+                header_words(text),
+                "{text:?}"
+            );
+        }
+    }
 
     /// `keys_from` hands out exactly the keywords with that first letter, in
     /// the table's order, and the table keeps each letter together.

@@ -23,7 +23,7 @@ use crate::status::status_of;
 
 use super::ReadOptions;
 use super::assemble::{
-    Assembly, CatalogClaim, Links, MilestoneKeys, Normalised, NormalisedCache, TeamNames,
+    Assembly, CatalogClaim, Links, MilestoneKeys, Normalised, NormalisedCache, Raws, TeamNames,
     normalised_fingerprint, read_document, sort_markers, yields_roadmap,
 };
 use super::owners::KnownTeams;
@@ -235,7 +235,7 @@ impl Live {
         let mut lowered: FastMap<&str, u32> = FastMap::default();
         for doc in &live.docs {
             for keys in doc.normalised.iter().flat_map(|n| &n.keys) {
-                *lowered.entry(keys.lowered_id.as_str()).or_default() += 1;
+                *lowered.entry(keys.lowered_id()).or_default() += 1;
             }
         }
         live.duplicated = lowered
@@ -406,11 +406,12 @@ impl Live {
         };
         read_document(
             new,
+            Raws::Kept(&new.milestones),
             options,
             &self.known,
             claim.as_ref(),
             link,
-            &mut cache.words,
+            Some(&mut cache.words),
             &mut output,
         );
         let old_normalised = self.docs[d].normalised.clone().ok_or(Reassemble)?;
@@ -421,15 +422,11 @@ impl Live {
         // Ids: no id of this document, before or after, may be shared.
         let mut seen: FastSet<&str> = FastSet::default();
         for keys in &output.keys {
-            if !seen.insert(keys.lowered_id.as_str()) {
+            if !seen.insert(keys.lowered_id()) {
                 return Err(Reassemble);
             }
         }
-        let old_ids: FastSet<&str> = old_normalised
-            .keys
-            .iter()
-            .map(|k| k.lowered_id.as_str())
-            .collect();
+        let old_ids: FastSet<&str> = old_normalised.keys.iter().map(|k| k.lowered_id()).collect();
         for id in seen.iter().chain(&old_ids) {
             let held = self.lowered.get(&hash_key(id)).copied().unwrap_or(0);
             let own = u32::from(old_ids.contains(id));
@@ -462,12 +459,12 @@ impl Live {
         let old_milestones = &self.milestones[self.starts[d]..self.starts[d + 1]];
         for (keys, milestone) in old_normalised.keys.iter().zip(old_milestones) {
             affected_keys.insert(hash_key(&key(&milestone.id)));
-            affected_keys.insert(hash_key(&keys.id_key));
-            affected_keys.extend(title_phrases(&keys.title_key).map(hash_key));
+            affected_keys.insert(hash_key(keys.id_key()));
+            affected_keys.extend(title_phrases(keys.title_key()).map(hash_key));
         }
         for keys in &output.keys {
-            affected_keys.insert(hash_key(&keys.id_key));
-            affected_keys.extend(title_phrases(&keys.title_key).map(hash_key));
+            affected_keys.insert(hash_key(keys.id_key()));
+            affected_keys.extend(title_phrases(keys.title_key()).map(hash_key));
         }
         let mut affected: Vec<Handle> = Vec::new();
         for hash in &affected_keys {
@@ -647,11 +644,9 @@ impl Live {
         let mut diagnostics: Vec<Diagnostic> = Vec::new();
         {
             let milestone = &self.milestones[flat];
-            for (position, dependency) in milestone.dependencies.iter().enumerate() {
-                let wanted = keys
-                    .dependency_keys
-                    .get(position)
-                    .map_or("", String::as_str);
+            let mut wanted_keys = keys.dependency_keys();
+            for dependency in &milestone.dependencies {
+                let wanted = wanted_keys.next().unwrap_or_default();
                 match resolve_text(&*self, from, wanted) {
                     Resolution::Found(to) => {
                         links.push(Some(self.milestone(to).id.clone()));
@@ -819,8 +814,8 @@ impl Live {
     fn id_key(&self, handle: Handle) -> std::borrow::Cow<'_, str> {
         let milestone = self.milestone(handle);
         match self.docs[handle.0 as usize].keys(handle.1) {
-            Some(keys) if keys.lowered_id == milestone.id.to_lowercase() => {
-                std::borrow::Cow::Borrowed(keys.id_key.as_str())
+            Some(keys) if keys.lowered_id() == milestone.id.to_lowercase() => {
+                std::borrow::Cow::Borrowed(keys.id_key())
             }
             _ => std::borrow::Cow::Owned(key(&milestone.id)),
         }
@@ -863,7 +858,7 @@ impl Candidates for Live {
                     .filter(|&(doc, at)| {
                         self.docs[doc as usize]
                             .keys(at)
-                            .is_some_and(|k| k.title_key == title_key)
+                            .is_some_and(|k| k.title_key() == title_key)
                     })
                     .collect()
             })
@@ -878,7 +873,7 @@ impl Candidates for Live {
     fn title_key(&self, (doc, at): Handle) -> &str {
         self.docs[doc as usize]
             .keys(at)
-            .map_or("", |k| k.title_key.as_str())
+            .map_or("", |k| k.title_key())
     }
 
     fn same_document(&self, a: Handle, b: Handle) -> bool {
@@ -906,18 +901,18 @@ impl Entries {
             let id_key = renamed
                 .get(at)
                 .and_then(Option::as_deref)
-                .unwrap_or(&keys.id_key);
+                .unwrap_or(keys.id_key());
             entries.ids.push((hash_key(id_key), handle));
-            entries.titles.push((hash_key(&keys.title_key), handle));
-            for word in keys.title_key.split(' ') {
+            entries.titles.push((hash_key(keys.title_key()), handle));
+            for word in keys.title_key().split(' ') {
                 entries.words.push((hash_key(word), handle));
             }
-            for (position, text) in keys.dependency_keys.iter().enumerate() {
+            for (position, text) in keys.dependency_keys().enumerate() {
                 entries
                     .wanted
                     .push((hash_key(text), (handle, position as u32)));
             }
-            entries.lowered.push(hash_key(&keys.lowered_id));
+            entries.lowered.push(hash_key(keys.lowered_id()));
         }
         entries
     }

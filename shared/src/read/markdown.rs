@@ -3,16 +3,20 @@
 
 use std::borrow::Cow;
 use std::ops::Range;
+use std::rc::Rc;
 
 use chrono::NaiveDate;
 use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
 
-use super::fields::{Field, InlineFields, header_field, inline_fields};
+use super::fields::{Field, InlineFields, Parens, header_field, inline_fields};
 use super::lines::LineIndex;
 use super::raw::{Extraction, Located, RawMilestone, RawTeam};
 use super::render::{description_html, markdown_options};
 use super::states::leading_emoji_state;
-use super::text::{find_str, readable_title, split_leading_id, split_list, strip_markup};
+use super::text::{
+    find_str, for_each_in_list, readable_title, split_leading_id, strip_markup, strip_markup_cow,
+    trim,
+};
 use super::yaml;
 use crate::model::{Progress, Severity, State};
 
@@ -25,7 +29,8 @@ const SHAPE_ANCHOR: NaiveDate = match NaiveDate::from_ymd_opt(2024, 1, 1) {
 
 struct Section {
     level: u8,
-    title: String,
+    /// Shared with the `HeadingInfo` of its heading and of its subheadings.
+    title: Rc<str>,
     criteria: bool,
     ownership: bool,
 }
@@ -49,9 +54,9 @@ struct NestedBuffer {
 
 #[derive(Clone)]
 struct HeadingInfo {
-    title: String,
+    title: Rc<str>,
     line: u32,
-    parent: Option<String>,
+    parent: Option<Rc<str>>,
 }
 
 #[derive(Default)]
@@ -65,6 +70,8 @@ struct Context<'a> {
     lines: LineIndex<'a>,
     sections: Vec<Section>,
     extraction: &'a mut Extraction,
+    /// Reused by every task item's `inline_fields`.
+    parens: Parens,
 }
 
 /// Reads one markdown document into `extraction`.
@@ -74,6 +81,7 @@ pub(crate) fn extract_markdown(text: &str, extraction: &mut Extraction) {
         lines: LineIndex::new(text),
         sections: Vec::new(),
         extraction,
+        parens: Parens::default(),
     };
     let mut in_metadata = false;
     let mut metadata = String::new();
@@ -280,7 +288,9 @@ const OWNERSHIP_WORDS: &[&str] = &[
 
 impl<'a> Context<'a> {
     fn current_section(&self) -> Option<String> {
-        self.sections.last().map(|section| section.title.clone())
+        self.sections
+            .last()
+            .map(|section| section.title.to_string())
     }
 
     fn heading(&mut self, level: u8, start: usize, title: &str) -> HeadingInfo {
@@ -291,17 +301,19 @@ impl<'a> Context<'a> {
         {
             self.sections.pop();
         }
-        let parent = self.current_section();
-        let words = super::fields::header_words(title);
+        let parent = self.sections.last().map(|section| section.title.clone());
+        let mut buffer = [0u8; 64];
+        let words = super::fields::header_words_in(title, &mut buffer);
         let [criteria, ownership] = phrase_lists(&words, [CRITERIA_WORDS, OWNERSHIP_WORDS]);
         let inherited_criteria = self.sections.last().is_some_and(|section| section.criteria);
         let inherited_ownership = self
             .sections
             .last()
             .is_some_and(|section| section.ownership);
+        let shared: Rc<str> = Rc::from(title);
         self.sections.push(Section {
             level,
-            title: title.to_string(),
+            title: Rc::clone(&shared),
             criteria: inherited_criteria || criteria,
             ownership: inherited_ownership || ownership,
         });
@@ -309,7 +321,7 @@ impl<'a> Context<'a> {
             self.extraction.first_heading = Some(strip_markup(title));
         }
         HeadingInfo {
-            title: title.to_string(),
+            title: shared,
             line: self.lines.line(start),
             parent,
         }
@@ -433,7 +445,7 @@ impl<'a> Context<'a> {
         // Trailing blank lines and spaces change nothing below.
         let body = body.trim_end();
         if !body.contains('\n') {
-            let only = body.trim();
+            let only = trim(body);
             return (Cow::Borrowed(only), Cow::Borrowed(only));
         }
         // One line per paragraph (a blank line ends one), so a derived title
@@ -464,11 +476,14 @@ impl<'a> Context<'a> {
             return;
         }
         let mut fields = InlineFields::default();
-        inline_fields(&own_line, SHAPE_ANCHOR, &mut fields);
+        inline_fields(&own_line, SHAPE_ANCHOR, &mut fields, &mut self.parens);
         let own_spans = std::mem::take(&mut fields.spans);
         let mut progress = Progress { done: 0, total: 0 };
-        let mut bullets = Vec::new();
+        // The notes, as `- ` lines joined by line breaks.
+        let mut bullets = String::new();
         let mut match_text = without_spans(&own_line, &own_spans, 0);
+        // The item's own line without its fields ends here in `match_text`.
+        let own_plain_end = match_text.len();
         for nested in &item.nested {
             let (nested_line, nested_written) =
                 self.own_text(nested.start, nested.own_end.unwrap_or(nested.end));
@@ -478,13 +493,17 @@ impl<'a> Context<'a> {
                     progress.done += u32::from(done);
                 }
                 None => {
-                    inline_fields(&nested_line, SHAPE_ANCHOR, &mut fields);
+                    inline_fields(&nested_line, SHAPE_ANCHOR, &mut fields, &mut self.parens);
                     if fields.spans.is_empty() {
                         match_text.push('\n');
                         match_text.push_str(&nested_line);
                     }
                     fields.spans.clear();
-                    bullets.push(format!("- {nested_written}"));
+                    if !bullets.is_empty() {
+                        bullets.push('\n');
+                    }
+                    bullets.push_str("- ");
+                    bullets.push_str(&nested_written);
                 }
             }
         }
@@ -495,22 +514,20 @@ impl<'a> Context<'a> {
             ..RawMilestone::default()
         };
         let lead = split_lead(&own_line);
-        let mut description = match &lead {
+        let written: &str = match &lead {
             Some(lead) => {
-                let rest_written = find_str(&own_written, &own_line[lead.rest..])
-                    .map_or(own_line[lead.rest..].to_string(), |i| {
-                        own_written[i..].to_string()
-                    });
-                strip_separator(&rest_written).to_string()
+                let rest = &own_line[lead.rest..];
+                strip_separator(find_str(&own_written, rest).map_or(rest, |i| &own_written[i..]))
             }
-            None => own_written.to_string(),
+            None => &own_written,
         };
-        for bullet in bullets {
-            if !description.is_empty() {
-                description.push('\n');
-            }
-            description.push_str(&bullet);
+        let separator = usize::from(!written.is_empty() && !bullets.is_empty());
+        let mut description = String::with_capacity(written.len() + separator + bullets.len());
+        description.push_str(written);
+        if separator == 1 {
+            description.push('\n');
         }
+        description.push_str(&bullets);
         match &lead {
             Some(lead) => {
                 let plain = strip_markup(&lead.text);
@@ -521,15 +538,16 @@ impl<'a> Context<'a> {
                 } else {
                     title.to_string()
                 };
-                let rest = without_spans(&own_line, &own_spans, lead.rest);
-                milestone.title_after_lead = derive_title(strip_separator(&rest));
+                // A lead with an id names the work, never teams: only a lead
+                // without one may need the title after it.
                 if milestone.id.is_none() {
+                    let rest = without_spans(&own_line, &own_spans, lead.rest);
+                    milestone.title_after_lead = derive_title(strip_separator(&rest));
                     milestone.lead = Some(plain);
                 }
             }
             None => {
-                let text = without_spans(&own_line, &own_spans, 0);
-                let title = derive_title(&text);
+                let title = derive_title(&match_text[..own_plain_end]);
                 let (id, rest) = split_leading_id(&title);
                 if id.is_some() && !rest.is_empty() {
                     milestone.id = id;
@@ -562,7 +580,11 @@ impl<'a> Context<'a> {
 
     fn apply_inline(&mut self, milestone: &mut RawMilestone, fields: InlineFields, line: u32) {
         let at = |text: String| Located { text, line };
-        milestone.owner_texts.extend(fields.owners);
+        if milestone.owner_texts.is_empty() {
+            milestone.owner_texts = fields.owners;
+        } else {
+            milestone.owner_texts.extend(fields.owners);
+        }
         milestone.target = fields.target.map(at);
         milestone.start = fields.start.map(at);
         milestone.state_text = fields.state_text.map(at);
@@ -623,40 +645,46 @@ impl<'a> Context<'a> {
     fn heading_block(&mut self, heading: &HeadingInfo, list: &ListBuffer) -> bool {
         let mut milestone = RawMilestone {
             line: heading.line,
-            section: heading.parent.clone(),
+            section: heading.parent.as_deref().map(str::to_string),
             ..RawMilestone::default()
         };
         let mut recognised = false;
-        let mut description = Vec::new();
-        let mut other_lines = Vec::new();
+        // The description values, then the other lines: each group joined
+        // by line breaks as it is read, counted so an empty line still
+        // takes its break.
+        let (mut description, mut descriptions) = (String::new(), 0usize);
+        let (mut other_lines, mut others) = (String::new(), 0usize);
+        let push_line = |out: &mut String, count: &mut usize, line: &str| {
+            if *count > 0 {
+                out.push('\n');
+            }
+            out.push_str(line);
+            *count += 1;
+        };
         for item in &list.items {
             let line = self.lines.line(item.start);
             let (own_line, own_written) =
                 self.own_text(item.start, item.own_end.unwrap_or(item.end));
             let Some((name, value)) = field_line(&own_line) else {
-                other_lines.push(own_written.into_owned());
+                push_line(&mut other_lines, &mut others, &own_written);
                 continue;
             };
-            let at = Located {
+            let at = || Located {
                 text: value.to_string(),
                 line,
             };
-            match header_field(&name).map(|(field, _)| field) {
+            match header_field(name).map(|(field, _)| field) {
                 Some(Field::Owners) => milestone.owner_texts.push(value.to_string()),
-                Some(Field::Target) => milestone.target = Some(at),
-                Some(Field::Start) => milestone.start = Some(at),
-                Some(Field::State) => milestone.state_text = Some(at),
+                Some(Field::Target) => milestone.target = Some(at()),
+                Some(Field::Start) => milestone.start = Some(at()),
+                Some(Field::State) => milestone.state_text = Some(at()),
                 Some(Field::Dependencies) => {
                     push_dependencies(&mut milestone.dependencies, value, line);
                 }
-                Some(Field::Description) => description.push(value.to_string()),
+                Some(Field::Description) => push_line(&mut description, &mut descriptions, value),
                 Some(Field::Id) => milestone.id = Some(strip_markup(value)),
-                Some(Field::Title) => {
-                    other_lines.push(own_written.into_owned());
-                    continue;
-                }
-                None => {
-                    other_lines.push(own_written.into_owned());
+                Some(Field::Title) | None => {
+                    push_line(&mut other_lines, &mut others, &own_written);
                     continue;
                 }
             }
@@ -682,8 +710,12 @@ impl<'a> Context<'a> {
         if struck {
             milestone.marked_state = Some(State::Cancelled);
         }
-        description.extend(other_lines);
-        let description = description.join("\n");
+        if others > 0 {
+            if descriptions > 0 {
+                description.push('\n');
+            }
+            description.push_str(&other_lines);
+        }
         milestone.description_html = description_html(&description);
         milestone.description = description;
         self.extraction.milestones.push(milestone);
@@ -699,7 +731,7 @@ impl<'a> Context<'a> {
         let mut rows: Vec<(usize, &str)> = Vec::new();
         let mut offset = range.start;
         for line in source.split_inclusive('\n') {
-            let trimmed = line.trim();
+            let trimmed = trim(line);
             if !trimmed.is_empty() {
                 rows.push((offset, trimmed));
             }
@@ -733,21 +765,29 @@ impl<'a> Context<'a> {
                 ),
             );
         }
-        let body: Vec<(u32, Vec<Cow<'_, str>>)> = rows[2..]
+        // Every body row's cells in one vector, each row a range of it.
+        let mut all_cells: Vec<Cow<'_, str>> = Vec::new();
+        let body: Vec<(u32, Range<usize>)> = rows[2..]
             .iter()
-            .map(|(start, row)| (self.lines.line(*start), split_cells(row)))
+            .map(|(start, row)| {
+                let first = all_cells.len();
+                split_cells_into(row, &mut all_cells);
+                (self.lines.line(*start), first..all_cells.len())
+            })
             .collect();
         let id_is_row_number = columns.id.is_some_and(|column| {
             body.iter().all(|(_, cells)| {
+                let cells = &all_cells[cells.clone()];
                 cells.get(column).is_none_or(|cell| {
-                    let cell = cell.trim().trim_end_matches('.');
+                    let cell = trim(cell).trim_end_matches('.');
                     cell.is_empty() || cell.bytes().all(|b| b.is_ascii_digit())
                 })
             })
         });
         let section = self.current_section();
         for (line, cells) in body {
-            if cells.iter().all(|cell| cell.trim().is_empty()) {
+            let cells = &all_cells[cells];
+            if cells.iter().all(|cell| trim(cell).is_empty()) {
                 continue;
             }
             if cells.len() != header.len() {
@@ -769,7 +809,7 @@ impl<'a> Context<'a> {
             let cell = |column: Option<usize>| -> &str {
                 column
                     .and_then(|c| cells.get(c))
-                    .map_or("", |cell| cell.trim())
+                    .map_or("", |cell| trim(cell))
             };
             let title_cell = cell(Some(columns.title));
             let mut title = strip_markup(title_cell);
@@ -814,6 +854,8 @@ impl<'a> Context<'a> {
                         .windows(5)
                         .any(|window| window.eq_ignore_ascii_case(b" and "))
                     && !matches!(plain.as_str(), "-" | "—" | "–" | "?")
+                    // A document names its few teams on many rows: each once.
+                    && !self.extraction.named_teams.contains(&plain)
                 {
                     self.extraction.named_teams.push(plain.clone());
                 }
@@ -952,11 +994,16 @@ impl Columns {
 /// not split, and `\|` is a literal pipe. Cells are trimmed slices of the row,
 /// copied only when a `\|` had to be unescaped.
 fn split_cells(row: &str) -> Vec<Cow<'_, str>> {
-    let row = row.trim();
+    let mut cells = Vec::new();
+    split_cells_into(row, &mut cells);
+    cells
+}
+
+/// [`split_cells`], appending the cells to `cells`.
+fn split_cells_into<'r>(row: &'r str, cells: &mut Vec<Cow<'r, str>>) {
+    let row = trim(row);
     let row = row.strip_prefix('|').unwrap_or(row);
     let bytes = row.as_bytes();
-    // At most one cell per pipe, plus the last: one allocation per row.
-    let mut cells = Vec::with_capacity(bytes.iter().filter(|&&byte| byte == b'|').count() + 1);
     // The current cell: the text copied so far (only after a `\|`) and where
     // the part not yet copied starts.
     let mut copied: Option<String> = None;
@@ -1006,13 +1053,12 @@ fn split_cells(row: &str) -> Vec<Cow<'_, str>> {
     if !last.is_empty() {
         cells.push(last);
     }
-    cells
 }
 
 /// One cell of `split_cells`: `row[from..end]` after what was `copied`, trimmed.
 fn finish_cell<'r>(row: &'r str, from: usize, end: usize, copied: Option<String>) -> Cow<'r, str> {
     match copied {
-        None => Cow::Borrowed(row[from..end].trim()),
+        None => Cow::Borrowed(trim(&row[from..end])),
         Some(mut cell) => {
             cell.push_str(&row[from..end]);
             Cow::Owned(cell.trim().to_string())
@@ -1083,14 +1129,21 @@ fn strip_separator(text: &str) -> &str {
 fn without_spans(text: &str, spans: &[Range<usize>], from: usize) -> String {
     let mut out = String::with_capacity(text.len());
     let mut position = from;
-    let mut sorted: Vec<&Range<usize>> = spans.iter().filter(|s| s.end > from).collect();
-    sorted.sort_by_key(|span| span.start);
-    for span in sorted {
+    let skip = |span: &Range<usize>| {
         let start = span.start.max(position);
         if start > position {
             out.push_str(text.get(position..start).unwrap_or_default());
         }
         position = position.max(span.end);
+    };
+    let wanted = |span: &&Range<usize>| span.end > from;
+    // Fields are found left to right, so the spans are almost always in order already.
+    if spans.is_sorted_by_key(|span| span.start) {
+        spans.iter().filter(wanted).for_each(skip);
+    } else {
+        let mut sorted: Vec<&Range<usize>> = spans.iter().filter(wanted).collect();
+        sorted.sort_by_key(|span| span.start);
+        sorted.into_iter().for_each(skip);
     }
     out.push_str(text.get(position.min(text.len())..).unwrap_or_default());
     out
@@ -1100,7 +1153,7 @@ fn without_spans(text: &str, spans: &[Range<usize>], from: usize) -> String {
 /// sentence end, dash or colon, trimmed to a readable length.
 fn derive_title(text: &str) -> String {
     let first_paragraph = text.split('\n').next().unwrap_or_default();
-    let plain = strip_markup(first_paragraph);
+    let plain = strip_markup_cow(first_paragraph);
     // The first of `. ` `! ` `? ` ` — ` ` – ` ` - ` `: `, in one pass.
     let bytes = plain.as_bytes();
     let end = (0..bytes.len())
@@ -1125,29 +1178,29 @@ fn derive_title(text: &str) -> String {
 }
 
 /// `**Owner**: Security`, `**Due:** 2025-11-22`, `Status: done`.
-fn field_line(line: &str) -> Option<(String, &str)> {
+fn field_line(line: &str) -> Option<(&str, &str)> {
     let line = line.trim();
     if let Some(rest) = line.strip_prefix("**") {
         let close = find_str(rest, "**")?;
         let name = &rest[..close];
         let after = &rest[close + 2..];
         if let Some(name) = name.strip_suffix(':') {
-            return Some((name.to_string(), after.trim()));
+            return Some((name, after.trim()));
         }
         let value = after.trim_start().strip_prefix(':')?;
-        return Some((name.to_string(), value.trim()));
+        return Some((name, value.trim()));
     }
     let (name, value) = line.split_once(':')?;
     if name.len() > 30 || name.split_whitespace().count() > 3 {
         return None;
     }
-    Some((name.to_string(), value.trim()))
+    Some((name, value.trim()))
 }
 
 /// Splits a dependencies text (spec §2.4) and keeps each part with its line.
 fn push_dependencies(out: &mut Vec<Located>, text: &str, line: u32) {
-    for part in split_list(text, false) {
-        let stripped = strip_markup(part);
+    for_each_in_list(text, false, |part| {
+        let stripped = strip_markup_cow(part);
         let cleaned = stripped
             .trim()
             .trim_end_matches(['.', ',', ';', ':', '!', '?'])
@@ -1157,15 +1210,13 @@ fn push_dependencies(out: &mut Vec<Located>, text: &str, line: u32) {
                 .iter()
                 .any(|word| word.eq_ignore_ascii_case(cleaned))
         {
-            continue;
+            return;
         }
-        out.push(Located {
-            text: if cleaned.len() == stripped.len() {
-                stripped
-            } else {
-                cleaned.to_string()
-            },
-            line,
-        });
-    }
+        let text = if cleaned.len() == stripped.len() {
+            stripped.into_owned()
+        } else {
+            cleaned.to_string()
+        };
+        out.push(Located { text, line });
+    });
 }

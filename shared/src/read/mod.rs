@@ -101,9 +101,16 @@ pub fn read(sources: &[Source<'_>], options: &ReadOptions) -> Roadmap {
         .map(|source| source.path)
         .zip(extract_all(sources))
         .collect();
-    let documents: Vec<&Extraction> = documents.values().collect();
-    // One shot: nothing to keep for later, so no cache.
-    assemble::assemble(&documents, options, &assemble::Links::default(), None).finish()
+    let mut documents: Vec<Extraction> = documents.into_values().collect();
+    // One shot: nothing to keep for later, so no cache, and the
+    // extractions' texts move into the roadmap.
+    assemble::assemble(
+        assemble::Documents::Spent(&mut documents),
+        options,
+        &assemble::Links::default(),
+        None,
+    )
+    .finish()
 }
 
 /// Incremental reader for the server's live reload: keeps each document's
@@ -252,7 +259,7 @@ impl Reader {
         }
         let documents: Vec<&Extraction> = self.documents.values().collect();
         let assembly = assemble::assemble(
-            &documents,
+            assemble::Documents::Kept(&documents),
             &self.options,
             &self.links,
             Some(&mut self.normalised),

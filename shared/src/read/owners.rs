@@ -5,7 +5,7 @@ use std::cell::OnceCell;
 
 use crate::hash::{FastMap, FastSet};
 
-use super::text::{key, split_list, strip_markup};
+use super::text::{is_plain, key, split_list, strip_markup};
 
 /// Team names known from anywhere in the sources or the configuration,
 /// compared by their matching key.
@@ -73,14 +73,27 @@ fn strip_roles(text: &str) -> String {
 /// part is itself a known team. Entity refs (`group:default/x`) stay whole.
 pub(crate) fn split_owners(text: &str, known: &KnownTeams) -> Vec<String> {
     let mut owners = Vec::new();
+    split_owners_into(text, known, &mut owners);
+    owners
+}
+
+/// [`split_owners`], appending to `owners` (what is already there is left as it is).
+pub(crate) fn split_owners_into(text: &str, known: &KnownTeams, owners: &mut Vec<String>) {
     let whole = strip_roles(text);
     if is_no_owner(&whole) {
-        return Vec::new();
+        return;
     }
     // One name with nothing to split on reads as itself, known or not.
     if !has_separator(text) || known.contains(&whole) {
-        return vec![whole];
+        owners.push(whole);
+        return;
     }
+    let first = owners.len();
+    let mut push = |owner: String| {
+        if !is_no_owner(&owner) {
+            owners.push(owner);
+        }
+    };
     for part in split_list(text, false) {
         let slash_parts: Vec<&str> = if part.contains(':') {
             vec![part]
@@ -90,16 +103,42 @@ pub(crate) fn split_owners(text: &str, known: &KnownTeams) -> Vec<String> {
         for part in slash_parts {
             let part = strip_roles(part);
             if part.contains('&') && !known.contains(&part) {
-                owners.extend(part.split('&').map(|p| p.trim().to_string()));
+                part.split('&').for_each(|p| push(p.trim().to_string()));
             } else {
-                owners.push(part);
+                push(part);
             }
         }
     }
-    owners.retain(|owner| !is_no_owner(owner));
-    let mut seen = FastSet::default();
-    owners.retain(|owner| seen.insert(key(owner)));
+    if owners.len() - first > 1 {
+        let mut seen = FastSet::default();
+        let mut position = 0;
+        owners.retain(|owner| {
+            position += 1;
+            position <= first || seen.insert(key(owner))
+        });
+    }
+}
+
+/// The owners of a milestone's owner texts when the caller owns them (see
+/// [`split_owners_into`]): a single plain name, the common case, is moved
+/// with its vector instead of copied.
+pub(crate) fn owners_of(texts: Vec<String>, known: &KnownTeams) -> Vec<String> {
+    if let [text] = texts.as_slice()
+        && reads_as_itself(text)
+    {
+        return texts;
+    }
+    let mut owners = Vec::new();
+    for text in &texts {
+        split_owners_into(text, known, &mut owners);
+    }
     owners
+}
+
+/// Whether `split_owners_into` gives `text` back unchanged, as the one owner:
+/// nothing to strip or split, and not a "nobody" word.
+fn reads_as_itself(text: &str) -> bool {
+    !text.contains(['(', ')']) && is_plain(text) && !has_separator(text) && !is_no_owner(text)
 }
 
 /// A text that says nobody owns it (`TBD`, `-`, `none`, …).
@@ -146,11 +185,15 @@ fn words(text: &str) -> Vec<String> {
 
 /// Matches milestones to the teams of one document's ownership section.
 pub(crate) struct SectionMatcher<'a> {
-    teams: &'a [(String, Vec<String>)],
+    teams: &'a [SectionTeam<'a>],
     /// The teams' words, prepared on the first `owners` call: most
     /// documents state an owner for every milestone and never ask.
     words: OnceCell<SectionWords>,
 }
+
+/// A team of an ownership section: its name and responsibilities, borrowed
+/// from the document's extraction.
+pub(crate) type SectionTeam<'a> = (&'a str, &'a [String]);
 
 /// Each team's words, and how many teams use each word.
 struct SectionWords {
@@ -159,10 +202,10 @@ struct SectionWords {
 }
 
 impl SectionWords {
-    fn new(teams: &[(String, Vec<String>)]) -> Self {
+    fn new(teams: &[SectionTeam<'_>]) -> Self {
         let team_words: Vec<FastSet<String>> = teams
             .iter()
-            .map(|(name, responsibilities)| {
+            .map(|&(name, responsibilities)| {
                 let mut set: FastSet<String> = words(name).into_iter().collect();
                 for responsibility in responsibilities {
                     set.extend(words(responsibility));
@@ -186,7 +229,7 @@ impl SectionWords {
 impl<'a> SectionMatcher<'a> {
     /// A matcher over one document's section teams (their words are
     /// prepared when first needed).
-    pub(crate) fn new(teams: &'a [(String, Vec<String>)]) -> Self {
+    pub(crate) fn new(teams: &'a [SectionTeam<'a>]) -> Self {
         SectionMatcher {
             teams,
             words: OnceCell::new(),
@@ -217,13 +260,17 @@ impl<'a> SectionMatcher<'a> {
             .collect();
         let best = scores.iter().copied().fold(0.0_f64, f64::max);
         if best <= 0.0 {
-            return self.teams.iter().map(|(name, _)| name.clone()).collect();
+            return self
+                .teams
+                .iter()
+                .map(|(name, _)| name.to_string())
+                .collect();
         }
         self.teams
             .iter()
             .zip(&scores)
             .filter(|(_, score)| (**score - best).abs() < 1e-9)
-            .map(|((name, _), _)| name.clone())
+            .map(|((name, _), _)| name.to_string())
             .collect()
     }
 }

@@ -74,7 +74,8 @@ pub(crate) struct RawMilestone {
     pub title: String,
     /// A task item's bold lead, when it might name teams rather than the work.
     pub lead: Option<String>,
-    /// The title to use when `lead` names teams (taken from the text after it).
+    /// The title to use when `lead` names teams (taken from the text after
+    /// it); only made when there is a `lead`.
     pub title_after_lead: String,
     pub description: String,
     pub description_html: String,

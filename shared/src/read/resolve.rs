@@ -46,7 +46,7 @@ impl<'a> WordIndex<'a> {
         // A counting sort by word number keeps each list ascending.
         let mut starts = vec![0usize; words.len() + 1];
         for milestone in keys {
-            for &word in &milestone.title_words {
+            for &word in milestone.title_words.as_slice() {
                 starts[word + 1] += 1;
             }
         }
@@ -56,7 +56,7 @@ impl<'a> WordIndex<'a> {
         let mut fill = starts.clone();
         let mut postings = vec![0usize; starts[words.len()]];
         for (index, milestone) in keys.iter().enumerate() {
-            for &word in &milestone.title_words {
+            for &word in milestone.title_words.as_slice() {
                 postings[fill[word]] = index;
                 fill[word] += 1;
             }
@@ -345,21 +345,19 @@ pub(crate) fn resolve(
     words: &Words,
     diagnostics: &mut Vec<Tagged>,
 ) -> Vec<Vec<usize>> {
-    let mut id_keys: Vec<&str> = keys.iter().map(|k| k.id_key.as_str()).collect();
+    let mut id_keys: Vec<&str> = keys.iter().map(|k| k.id_key()).collect();
     for (index, id_key) in renamed {
         id_keys[*index] = id_key;
     }
-    let title_keys: Vec<&str> = keys.iter().map(|k| k.title_key.as_str()).collect();
+    let title_keys: Vec<&str> = keys.iter().map(|k| k.title_key()).collect();
     let mut edges: Vec<Vec<usize>> = vec![Vec::new(); milestones.len()];
     {
         let index = Index::new(milestones, &id_keys, &title_keys, keys, words);
         let mut resolved: Vec<(usize, usize, usize)> = Vec::new();
         for (from, milestone) in milestones.iter().enumerate() {
+            let mut wanted_keys = keys[from].dependency_keys();
             for (position, dependency) in milestone.dependencies.iter().enumerate() {
-                let wanted = keys[from]
-                    .dependency_keys
-                    .get(position)
-                    .map_or("", String::as_str);
+                let wanted = wanted_keys.next().unwrap_or_default();
                 let found = resolve_text(&index, from, wanted);
                 let diagnostic = match found {
                     Resolution::Found(to) => {

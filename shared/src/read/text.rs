@@ -1,12 +1,28 @@
 //! Small text rules shared by every form: markup stripping, list splitting,
 //! the key used for case- and punctuation-insensitive matching.
 
+use std::borrow::Cow;
+
 /// Drops inline markdown markup: emphasis and code markers, link targets
 /// (`[text](url)` is `text`), escapes; collapses whitespace.
 pub(crate) fn strip_markup(text: &str) -> String {
     if is_plain(text) {
         return text.to_string();
     }
+    strip_markup_rebuilt(text)
+}
+
+/// [`strip_markup`], borrowing `text` when it has nothing to strip.
+pub(crate) fn strip_markup_cow(text: &str) -> Cow<'_, str> {
+    if is_plain(text) {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(strip_markup_rebuilt(text))
+    }
+}
+
+/// [`strip_markup`] for text that is not plain: rebuilt a run at a time.
+fn strip_markup_rebuilt(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     // Characters kept as they are accumulate in `text[run..]` and are copied
     // in one go before any character that needs a rule.
@@ -77,7 +93,7 @@ pub(crate) fn strip_markup(text: &str) -> String {
 /// Text `strip_markup` leaves as it is: no markup character, no control
 /// character, no whitespace but single inner spaces. Checked in one pass so
 /// most titles and cells are copied without the character-by-character rebuild.
-fn is_plain(text: &str) -> bool {
+pub(crate) fn is_plain(text: &str) -> bool {
     let bytes = text.as_bytes();
     if bytes.first() == Some(&b' ') || bytes.last() == Some(&b' ') {
         return false;
@@ -145,28 +161,51 @@ pub(crate) fn find_str(haystack: &str, needle: &str) -> Option<usize> {
     })
 }
 
+/// `str::trim` (Unicode white space off both ends), with a quick path for
+/// the usual text whose ends are ASCII: table cells and list items are
+/// trimmed several times each.
+pub(crate) fn trim(text: &str) -> &str {
+    let ascii = text.trim_ascii();
+    // `trim_ascii` leaves a vertical tab, and any non-ASCII space, to `trim`.
+    let rest = |byte: Option<&u8>| byte.is_some_and(|&byte| !byte.is_ascii() || byte == 0x0B);
+    if rest(ascii.as_bytes().first()) || rest(ascii.as_bytes().last()) {
+        ascii.trim()
+    } else {
+        ascii
+    }
+}
+
 /// The matching key: lowercase letters and digits, every other run one space.
 pub(crate) fn key(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    key_into(text, &mut out);
+    out
+}
+
+/// Appends the matching key of `text` (see [`key`]) to `out`.
+pub(crate) fn key_into(text: &str, out: &mut String) {
     // The common case, ASCII, a byte at a time through a table (the same
-    // rule as `unicode_key`); the first non-ASCII byte hands the whole text
-    // to `unicode_key`.
-    let mut bytes = Vec::with_capacity(text.len());
+    // rule as `unicode_key_into`); the first non-ASCII byte hands the whole
+    // text to `unicode_key_into`.
+    let start = out.len();
     let mut pending_space = false;
     for &byte in text.as_bytes() {
         match KEY_BYTES[usize::from(byte)] {
             KEY_SEPARATOR => pending_space = true,
-            KEY_NON_ASCII => return unicode_key(text),
+            KEY_NON_ASCII => {
+                out.truncate(start);
+                unicode_key_into(text, out);
+                return;
+            }
             kept => {
-                if pending_space && !bytes.is_empty() {
-                    bytes.push(b' ');
+                if pending_space && out.len() > start {
+                    out.push(' ');
                 }
                 pending_space = false;
-                bytes.push(kept);
+                out.push(char::from(kept));
             }
         }
     }
-    // ASCII letters, digits and spaces: always UTF-8.
-    String::from_utf8(bytes).unwrap_or_default()
 }
 
 /// `KEY_BYTES` entry of an ASCII byte that is not a letter or digit.
@@ -191,13 +230,13 @@ const KEY_BYTES: [u8; 256] = {
     table
 };
 
-/// `key` for text with non-ASCII characters, a character at a time.
-fn unicode_key(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
+/// `key_into` for text with non-ASCII characters, a character at a time.
+fn unicode_key_into(text: &str, out: &mut String) {
+    let start = out.len();
     let mut pending_space = false;
     for ch in text.chars() {
         if ch.is_alphanumeric() {
-            if pending_space && !out.is_empty() {
+            if pending_space && out.len() > start {
                 out.push(' ');
             }
             pending_space = false;
@@ -210,15 +249,26 @@ fn unicode_key(text: &str) -> String {
             pending_space = true;
         }
     }
-    out
 }
 
 /// Splits a list written in prose: on `,` `;` ` and ` `+` (and `/` when
 /// `slash` is set, and line breaks), trimming each part and dropping empty ones.
 /// Separators inside parentheses do not split.
 pub(crate) fn split_list(text: &str, slash: bool) -> Vec<&str> {
-    let bytes = text.as_bytes();
     let mut parts = Vec::new();
+    for_each_in_list(text, slash, |part| parts.push(part));
+    parts
+}
+
+/// [`split_list`], calling `each` with every part instead of collecting them.
+pub(crate) fn for_each_in_list<'t>(text: &'t str, slash: bool, mut each: impl FnMut(&'t str)) {
+    let bytes = text.as_bytes();
+    let mut emit = |part: &'t str| {
+        let part = part.trim();
+        if !part.is_empty() {
+            each(part);
+        }
+    };
     let mut depth = 0usize;
     let mut start = 0;
     let mut index = 0;
@@ -240,7 +290,7 @@ pub(crate) fn split_list(text: &str, slash: bool) -> Vec<&str> {
             0
         };
         if separator > 0 {
-            parts.push(&text[start..index]);
+            emit(&text[start..index]);
             index += separator;
             start = index;
             continue;
@@ -252,12 +302,7 @@ pub(crate) fn split_list(text: &str, slash: bool) -> Vec<&str> {
         }
         index += 1;
     }
-    parts.push(&text[start..]);
-    parts.retain_mut(|part| {
-        *part = part.trim();
-        !part.is_empty()
-    });
-    parts
+    emit(&text[start..]);
 }
 
 /// Whether `token` reads as a declared id: an uppercase letter, then letters
@@ -387,6 +432,25 @@ mod tests {
         out.trim_end().to_string()
     }
 
+    /// The quick `trim` removes what `str::trim` removes.
+    #[test]
+    fn trim_matches_str_trim() {
+        for text in [
+            "",
+            " ",
+            "a",
+            " a b ",
+            "\t\u{b}a\u{b}\n",
+            "\u{a0}a\u{3000}",
+            " \u{85}é ",
+            "\u{b}",
+            "a\u{2029}",
+            "\r\n",
+        ] {
+            assert_eq!(trim(text), text.trim(), "{text:?}");
+        }
+    }
+
     /// The table-driven ASCII path and the character path agree.
     #[test]
     fn ascii_keys_match_the_character_rule() {
@@ -399,8 +463,16 @@ mod tests {
             "--",
             "ABC_def 123",
         ] {
-            assert_eq!(key(text), unicode_key(text), "{text:?}");
+            let mut by_character = String::new();
+            unicode_key_into(text, &mut by_character);
+            assert_eq!(key(text), by_character, "{text:?}");
         }
+        // Appending leaves what is already there alone, and a non-ASCII
+        // text found part-way starts again after it.
+        let mut out = String::from("x-");
+        key_into("  Émigré: café ", &mut out);
+        key_into(" Ab ", &mut out);
+        assert_eq!(out, "x-émigré caféab");
         assert_eq!(key("Émigré Café"), "émigré café");
         assert_eq!(key("T1.2: Import -- gateway!!"), "t1 2 import gateway");
     }
