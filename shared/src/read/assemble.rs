@@ -595,51 +595,7 @@ fn normalise_all(jobs: Vec<Job<'_>>, options: &ReadOptions, known: &KnownTeams) 
         );
         output
     };
-    let threads = std::thread::available_parallelism()
-        .map_or(1, std::num::NonZero::get)
-        .min(jobs.len() / super::DOCUMENTS_PER_THREAD)
-        .max(1);
-    if threads == 1 {
-        return jobs.into_iter().map(normalise).collect();
-    }
-    // Each job is taken once, by whichever thread gets to it first.
-    let jobs: Vec<std::sync::Mutex<Option<Job<'_>>>> = jobs
-        .into_iter()
-        .map(|job| std::sync::Mutex::new(Some(job)))
-        .collect();
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let work = || {
-        let mut done = Vec::new();
-        loop {
-            let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let Some(slot) = jobs.get(index) else {
-                return done;
-            };
-            let job = match slot.lock() {
-                Ok(mut job) => job.take(),
-                Err(poisoned) => poisoned.into_inner().take(),
-            };
-            if let Some(job) = job {
-                done.push((index, normalise(job)));
-            }
-        }
-    };
-    let mut done: Vec<(usize, Normalised)> = std::thread::scope(|scope| {
-        let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
-        let mut done = work();
-        for helper in helpers {
-            // A panic in a thread is the reader's own bug: pass it on as if
-            // the document had been normalised on this thread.
-            done.extend(
-                helper
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-            );
-        }
-        done
-    });
-    done.sort_unstable_by_key(|(index, _)| *index);
-    done.into_iter().map(|(_, output)| output).collect()
+    super::map_on_every_core(jobs, normalise)
 }
 
 /// Markers in date order (then title), as the roadmap lists them.

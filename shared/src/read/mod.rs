@@ -283,36 +283,56 @@ const DOCUMENTS_PER_THREAD: usize = 64;
 
 /// Extracts every source, in order, on as many threads as the machine
 /// offers: one document's extraction never looks at another's, and it is
-/// most of a full read's work. Threads take the next document as they
-/// finish one, so a few large files do not leave the others idle.
+/// most of a full read's work.
 fn extract_all(sources: &[Source<'_>]) -> Vec<Extraction> {
+    map_on_every_core(sources.iter().collect(), |source| {
+        extract(source.path, source.bytes)
+    })
+}
+
+/// `items.into_iter().map(work).collect()`, on as many threads as the
+/// machine offers (with at least [`DOCUMENTS_PER_THREAD`] items each), in
+/// the items' order. Threads take the next item as they finish one, so a
+/// few large documents do not leave the others idle.
+pub(crate) fn map_on_every_core<T: Send, R: Send>(
+    items: Vec<T>,
+    work: impl Fn(T) -> R + Sync,
+) -> Vec<R> {
     let threads = std::thread::available_parallelism()
         .map_or(1, std::num::NonZero::get)
-        .min(sources.len() / DOCUMENTS_PER_THREAD)
+        .min(items.len() / DOCUMENTS_PER_THREAD)
         .max(1);
     if threads == 1 {
-        return sources
-            .iter()
-            .map(|source| extract(source.path, source.bytes))
-            .collect();
+        return items.into_iter().map(work).collect();
     }
+    // Each item is taken once, by whichever thread gets to it first.
+    let slots: Vec<std::sync::Mutex<Option<T>>> = items
+        .into_iter()
+        .map(|item| std::sync::Mutex::new(Some(item)))
+        .collect();
     let next = std::sync::atomic::AtomicUsize::new(0);
-    let work = || {
+    let take_and_work = || {
         let mut done = Vec::new();
         loop {
             let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let Some(source) = sources.get(index) else {
+            let Some(slot) = slots.get(index) else {
                 return done;
             };
-            done.push((index, extract(source.path, source.bytes)));
+            let item = match slot.lock() {
+                Ok(mut item) => item.take(),
+                Err(poisoned) => poisoned.into_inner().take(),
+            };
+            if let Some(item) = item {
+                done.push((index, work(item)));
+            }
         }
     };
-    let mut done: Vec<(usize, Extraction)> = std::thread::scope(|scope| {
-        let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
-        let mut done = work();
+    let mut done: Vec<(usize, R)> = std::thread::scope(|scope| {
+        let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(take_and_work)).collect();
+        let mut done = take_and_work();
         for helper in helpers {
             // A panic in a thread is the reader's own bug: pass it on as if
-            // the document had been read on this thread.
+            // the item had been worked on this thread.
             done.extend(
                 helper
                     .join()
@@ -322,7 +342,7 @@ fn extract_all(sources: &[Source<'_>]) -> Vec<Extraction> {
         done
     });
     done.sort_unstable_by_key(|(index, _)| *index);
-    done.into_iter().map(|(_, extraction)| extraction).collect()
+    done.into_iter().map(|(_, output)| output).collect()
 }
 
 /// The first stage for one document: bytes in, loose records out.
