@@ -115,9 +115,10 @@ impl<S> Layer<S> for RequestTimeoutLayer {
 /// The timer is armed on every request, before the answer is polled, as
 /// `tower_http::timeout` does. Arming it only for answers not ready at once
 /// was tried: it saved about a tenth of the CPU of an answer served from
-/// memory, but under load the p99 rose from about 2.5 to 4.4 ms. Arming a
-/// timer wakes the runtime's parked worker, which then takes a share of the
-/// ready connections (BENCHMARKS.md, "Rejected: the timer only when needed").
+/// memory, but under load the p99 rose from about 2.5 to 4.4 ms. The likely
+/// reason: arming a timer wakes the runtime's parked worker, which then
+/// takes a share of the ready connections (BENCHMARKS.md, "Rejected: the
+/// timer only when needed").
 #[derive(Clone, Debug)]
 pub struct RequestTimeout<S> {
     inner: S,
