@@ -84,12 +84,15 @@ impl Server {
                 tracing::debug!(%error, "cannot set TCP_NODELAY");
             }
         });
-        axum::serve(listener, router)
+        let timer_floor = limits::spawn_timer_floor();
+        let served = axum::serve(listener, router)
             .with_graceful_shutdown(async move {
                 shutdown.await;
                 state.begin_shutdown();
             })
-            .await
+            .await;
+        timer_floor.abort();
+        served
     }
 }
 

@@ -113,12 +113,10 @@ impl<S> Layer<S> for RequestTimeoutLayer {
 /// takes longer than the timeout.
 ///
 /// The timer is armed on every request, before the answer is polled, as
-/// `tower_http::timeout` does. Arming it only for answers not ready at once
-/// was tried: it saved about a tenth of the CPU of an answer served from
-/// memory, but under load the p99 rose from about 2.5 to 4.4 ms. The likely
-/// reason: arming a timer wakes the runtime's parked worker, which then
-/// takes a share of the ready connections (BENCHMARKS.md, "Rejected: the
-/// timer only when needed").
+/// `tower_http::timeout` does. On its own, that woke the runtime's parked
+/// worker on every request; [`spawn_timer_floor`], which `Server::run`
+/// starts, keeps setting a request's timer from waking anything
+/// (BENCHMARKS.md, "The timer floor").
 #[derive(Clone, Debug)]
 pub struct RequestTimeout<S> {
     inner: S,
@@ -170,4 +168,27 @@ where
         }
         this.inner.poll(context)
     }
+}
+
+/// Keeps a timer due within the next second in the runtime's timer wheel
+/// while the returned task runs.
+///
+/// Tokio (1.54) wakes its I/O driver whenever a timer is set to fire before
+/// the driver's next planned wake-up, and a driver that went to sleep with
+/// an empty wheel plans none. A request's timeout is set and cancelled
+/// within microseconds, so the wheel was empty most of the time, and every
+/// request paid a write to the driver's eventfd and woke a parked worker:
+/// about a fifth of the server's CPU per cached answer. With this tick
+/// always due sooner than any request's deadline (timeouts are whole
+/// seconds), setting a request's timer wakes nothing. Should tokio change
+/// that rule, the cost is the old wake-up, never a missed timeout. The
+/// price is one wake-up a second when idle.
+pub fn spawn_timer_floor() -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async {
+        let mut tick = tokio::time::interval(Duration::from_secs(1));
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+        }
+    })
 }
