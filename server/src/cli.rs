@@ -2,7 +2,7 @@
 //! Exit codes: 0 done, 1 `check` found an error (or the server failed while
 //! running), 2 the command itself was wrong (missing path, bad date, bad config).
 
-use std::io::Write as _;
+use std::io::{BufWriter, Write as _};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -215,6 +215,14 @@ impl Read {
         })
     }
 
+    /// Ends a command that is done with the roadmap. The process exits
+    /// next and the system takes its memory back at once; freeing the
+    /// roadmap's many small allocations one by one first would only delay
+    /// the exit (tens of milliseconds for 2,000 documents).
+    fn leave(self) {
+        std::mem::forget(self);
+    }
+
     /// A diagnostic's path as the user wrote it on the command line
     /// (`docs/payments/q1-plan.md`), for editors and CI annotations.
     fn display_path(&self, reader_path: &str) -> String {
@@ -234,7 +242,9 @@ impl Read {
     }
 }
 
-/// Runs `export` and `check`; `serve` is run by [`crate::serve`].
+/// Runs `export` and `check`; `serve` is run by [`crate::serve`]. Meant to
+/// be the process's last work: the roadmap read is left to the exit, not
+/// freed.
 pub fn run_offline(command: &Command) -> Result<ExitCode, CliError> {
     match command {
         Command::Export(args) => export(args),
@@ -245,22 +255,26 @@ pub fn run_offline(command: &Command) -> Result<ExitCode, CliError> {
 
 fn export(args: &ExportArgs) -> Result<ExitCode, CliError> {
     let read = Read::from_args(&args.read)?;
-    let text = match args.format {
+    match args.format {
         ExportFormat::Json => {
-            // Serializing the shared model types cannot fail.
-            let mut json = serde_json::to_string_pretty(&read.roadmap).unwrap_or_default();
-            json.push('\n');
-            json
+            // Written as it is serialized: the JSON of a large tree (42 MB
+            // for 2,000 documents) is never held whole in memory.
+            let mut out = BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+            let written = serde_json::to_writer_pretty(&mut out, &read.roadmap)
+                .map_err(std::io::Error::from)
+                .and_then(|()| out.write_all(b"\n"))
+                .and_then(|()| out.flush());
+            output_result(written)?;
         }
         ExportFormat::Markdown => {
             let grouping = match args.group_by {
                 GroupBy::Document => Grouping::Document,
                 GroupBy::Team => Grouping::Team,
             };
-            markdown_report(&read.roadmap, grouping)
+            write_stdout(&markdown_report(&read.roadmap, grouping))?;
         }
-    };
-    write_stdout(&text)?;
+    }
+    read.leave();
     Ok(ExitCode::SUCCESS)
 }
 
@@ -308,6 +322,7 @@ fn check(args: &CheckArgs) -> Result<ExitCode, CliError> {
         warnings,
         if warnings == 1 { "warning" } else { "warnings" },
     );
+    read.leave();
     Ok(if errors > 0 {
         ExitCode::from(1)
     } else {
@@ -321,10 +336,17 @@ fn plural(count: usize, noun: &str) -> String {
 
 fn write_stdout(text: &str) -> Result<(), CliError> {
     let mut stdout = std::io::stdout().lock();
-    match stdout
-        .write_all(text.as_bytes())
-        .and_then(|()| stdout.flush())
-    {
+    output_result(
+        stdout
+            .write_all(text.as_bytes())
+            .and_then(|()| stdout.flush()),
+    )
+}
+
+/// The outcome of writing the output: a reader that closed the pipe early
+/// (`milepost export … | head`) is not an error.
+fn output_result(written: std::io::Result<()>) -> Result<(), CliError> {
+    match written {
         Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => {
             Err(CliError::Output(error))
         }
