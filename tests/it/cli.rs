@@ -1,8 +1,9 @@
 //! The `milepost` binary as a user runs it: `export` (JSON and markdown),
 //! `check` (text and GitHub formats) and the exit codes 0, 1 and 2.
 
+use std::io::Read as _;
 use std::path::PathBuf;
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
 use std::sync::OnceLock;
 
 use crate::support::examples_dir;
@@ -238,6 +239,35 @@ fn an_oversized_file_is_reported_and_the_rest_still_read() {
         .map(|m| m.title.as_str())
         .collect();
     assert_eq!(titles, ["Ship it"]);
+}
+
+#[test]
+fn export_into_a_pipe_closed_early_ends_quietly() {
+    // `milepost export DIR | head -c 64`: the reader leaves long before the
+    // end of a document far larger than a pipe's buffer.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut plan = String::from("# Plan\n\n");
+    for step in 0..3000 {
+        plan.push_str(&format!("- [ ] **Step {step}** (target 2026-03-01)\n"));
+    }
+    std::fs::write(dir.path().join("plan.md"), plan).expect("write plan");
+    let root = dir.path().to_string_lossy().into_owned();
+
+    let mut child = milepost()
+        .args(["export", "--today", "2026-01-20", &root])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start milepost export");
+    let mut pipe = child.stdout.take().expect("stdout pipe");
+    let mut first = [0u8; 64];
+    pipe.read_exact(&mut first).expect("the first bytes of the export");
+    drop(pipe);
+    let output = child.wait_with_output().expect("milepost export ends");
+
+    assert!(first.starts_with(b"{"), "{}", String::from_utf8_lossy(&first));
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(stderr(&output), "", "a closed pipe is not an error");
 }
 
 #[test]
