@@ -261,11 +261,16 @@ fn export_into_a_pipe_closed_early_ends_quietly() {
         .expect("start milepost export");
     let mut pipe = child.stdout.take().expect("stdout pipe");
     let mut first = [0u8; 64];
-    pipe.read_exact(&mut first).expect("the first bytes of the export");
+    pipe.read_exact(&mut first)
+        .expect("the first bytes of the export");
     drop(pipe);
     let output = child.wait_with_output().expect("milepost export ends");
 
-    assert!(first.starts_with(b"{"), "{}", String::from_utf8_lossy(&first));
+    assert!(
+        first.starts_with(b"{"),
+        "{}",
+        String::from_utf8_lossy(&first)
+    );
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert_eq!(stderr(&output), "", "a closed pipe is not an error");
 }
