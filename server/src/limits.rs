@@ -1,6 +1,7 @@
 //! Request limits as plain tower services (no boxed middleware): size limits
 //! checked before any handler runs (an over-long request target gets 414,
-//! oversized headers 431), and the request timeout (408).
+//! oversized headers 431), and the request timeout (408) with the timer
+//! floor that keeps setting it cheap.
 
 use std::future::{Future, Ready, ready};
 use std::pin::Pin;
