@@ -3,7 +3,12 @@
 //! - `parse/pulldown-cmark floor`: a bare pulldown-cmark event loop (tables, task
 //!   lists, strikethrough, YAML metadata blocks on) over the same bytes the reader
 //!   gets; the cost no reader built on pulldown-cmark can go below.
-//! - `parse/read`: the full reader (extraction, resolution, statuses) over every document.
+//! - `parse/read`: the full reader (extraction, resolution, statuses) over every document;
+//!   `…, roadmap freed untimed` the same with the returned roadmap dropped
+//!   outside the timing.
+//! - `parse/owned model: copied and freed`: the roadmap a read returns, copied
+//!   (every string allocated again) and freed, without reading: what building
+//!   and freeing the returned model costs by itself.
 //! - `incremental/set_source+roadmap`: with the corpus read, one document changes and
 //!   the roadmap is asked for again (the server's live-reload path).
 //!
@@ -13,12 +18,14 @@
 //! floor/reader ratio is read from the latter.
 
 use std::hint::black_box;
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::NaiveDate;
 use criterion::measurement::{Measurement, ValueFormatter};
-use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use milepost_bench::{Corpus, generate};
+use milepost_shared::model::Roadmap;
 use milepost_shared::read::{ReadOptions, Reader, Source, read};
 use pulldown_cmark::{Options, Parser};
 
@@ -76,6 +83,24 @@ fn parse<M: Measurement>(c: &mut Criterion<M>, group_name: &str) {
         })
     });
     group.bench_function("read", |b| b.iter(|| read(black_box(&sources), &options)));
+    // The same read with the returned roadmap freed after the timing: what
+    // the reader itself costs, apart from the caller's freeing of 50,000
+    // milestones (which `milepost export` leaves to the process exit and
+    // the server does when a newer roadmap replaces it).
+    group.bench_function("read, roadmap freed untimed", |b| {
+        b.iter_batched(
+            || (),
+            |()| read(black_box(&sources), &options),
+            BatchSize::PerIteration,
+        )
+    });
+    // What the returned model costs by itself: every document, milestone,
+    // team and diagnostic of the read roadmap copied (each string allocated
+    // and copied again) and freed, with no reading at all.
+    let roadmap = read(&sources, &options);
+    group.bench_function("owned model: copied and freed", |b| {
+        b.iter(|| drop(black_box(deep_copy(&roadmap))))
+    });
 
     // The markdown documents alone, for a floor without the YAML files.
     group.throughput(Throughput::BytesDecimal(corpus.markdown_bytes() as u64));
@@ -92,6 +117,23 @@ fn parse<M: Measurement>(c: &mut Criterion<M>, group_name: &str) {
         })
     });
     group.finish();
+}
+
+/// A copy of `roadmap` that shares nothing with it: every `Arc` of it
+/// copied into a new one.
+fn deep_copy(roadmap: &Roadmap) -> Roadmap {
+    fn each<T: Clone>(items: &[Arc<T>]) -> Vec<Arc<T>> {
+        items.iter().map(|item| Arc::new(T::clone(item))).collect()
+    }
+    Roadmap {
+        documents: each(&roadmap.documents),
+        milestones: each(&roadmap.milestones),
+        teams: each(&roadmap.teams),
+        diagnostics: each(&roadmap.diagnostics),
+        today: roadmap.today,
+        revision: roadmap.revision,
+        markers: roadmap.markers.clone(),
+    }
 }
 
 fn incremental<M: Measurement>(c: &mut Criterion<M>, group_name: &str) {
