@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Reader benchmark (numbers go to BENCHMARKS.md):
 #   1. criterion: bare pulldown-cmark floor vs the full reader over the generated
-#      2,000-document corpus (MB/s; also with the returned roadmap freed untimed, and
-#      that roadmap copied and freed without reading), and one changed document in a
+#      2,000-document corpus (MB/s; also the same parse with byte ranges noting where
+#      items, rows and headings are, the read with the returned roadmap freed untimed,
+#      and that roadmap copied and freed without reading), and one changed document in a
 #      read corpus; each in wall-clock time and (groups `…-cpu`) in the process's CPU time;
 #   2. the whole `milepost export --format json` process on that corpus (hyperfine);
 #   3. its peak resident memory (GNU time -v).

@@ -3,6 +3,9 @@
 //! - `parse/pulldown-cmark floor`: a bare pulldown-cmark event loop (tables, task
 //!   lists, strikethrough, YAML metadata blocks on) over the same bytes the reader
 //!   gets; the cost no reader built on pulldown-cmark can go below.
+//! - `parse/pulldown-cmark with ranges, items found`: the same parse with
+//!   byte ranges, noting where list items, table rows and headings are: the
+//!   least a reader that must say where each milestone is does on top of the floor.
 //! - `parse/read`: the full reader (extraction, resolution, statuses) over every document;
 //!   `…, roadmap freed untimed` the same with the returned roadmap dropped
 //!   outside the timing.
@@ -27,7 +30,7 @@ use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_mai
 use milepost_bench::{Corpus, generate};
 use milepost_shared::model::Roadmap;
 use milepost_shared::read::{ReadOptions, Reader, Source, read};
-use pulldown_cmark::{Options, Parser};
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
 /// Documents in the benchmark corpus.
 const DOCS: usize = 2000;
@@ -80,6 +83,31 @@ fn parse<M: Measurement>(c: &mut Criterion<M>, group_name: &str) {
                 }
             }
             events
+        })
+    });
+    // The least a reader built on pulldown-cmark does: the same parse with
+    // each event's byte range, noting where list items, table rows and
+    // headings are (no text copied, nothing read from them).
+    group.bench_function("pulldown-cmark with ranges, items found", |b| {
+        let mut found: Vec<(u8, usize, usize)> = Vec::new();
+        b.iter(|| {
+            let mut count = 0usize;
+            for doc in &corpus.docs {
+                found.clear();
+                for (event, range) in Parser::new_ext(&doc.text, floor_options()).into_offset_iter()
+                {
+                    let kind = match event {
+                        Event::Start(Tag::Item) => 0,
+                        Event::TaskListMarker(checked) => 1 + u8::from(checked),
+                        Event::End(TagEnd::TableRow | TagEnd::TableHead) => 3,
+                        Event::End(TagEnd::Heading(_)) => 4,
+                        _ => continue,
+                    };
+                    found.push((kind, range.start, range.end));
+                }
+                count += black_box(&found).len();
+            }
+            count
         })
     });
     group.bench_function("read", |b| b.iter(|| read(black_box(&sources), &options)));
