@@ -20,7 +20,8 @@
 # generated corpora) MILEPOST_BENCH_LOADS=20 MILEPOST_BENCH_PORTFOLIO_LOADS=5
 # MILEPOST_BENCH_QUERY=pipeline MILEPOST_BENCH_PORT=18580 (and the next two).
 # Tools: scripts/install-tools.sh --bench (playwright-core) and --browser (Chromium).
-# The JSON result is also written to target/bench-frontend.json.
+# The JSON result is also written to bench-frontend.json in cargo's target
+# directory.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -53,7 +54,9 @@ trap 'exit 130' INT TERM
 
 say "building (release)"
 cargo build --release -p milepost-server -p milepost-bench --bins >&2
-milepost=$root/target/release/milepost
+target=$(scripts/target-dir.sh)
+release=$target/release
+milepost=$release/milepost
 
 say "the frontend files in dist/ and the card's in dist/card/ (raw and brotli -q 11 bytes)"
 for file in dist/* dist/card/*; do
@@ -62,8 +65,8 @@ for file in dist/* dist/card/*; do
 done
 
 say "generating corpora ($docs and $small_docs documents)"
-target/release/gen-corpus "$work/corpus" "$docs" >&2
-target/release/gen-corpus "$work/small" "$small_docs" >&2
+"$release/gen-corpus" "$work/corpus" "$docs" >&2
+"$release/gen-corpus" "$work/small" "$small_docs" >&2
 
 # serve NAME PORT TODAY SOURCE...: starts milepost serve and waits until ready.
 serve() {
@@ -108,4 +111,4 @@ node bench/frontend.mjs \
   "http://127.0.0.1:$port/card?entity=component%3Adefault%2Fpayments-gateway" \
   "http://127.0.0.1:$((port + 2))/card?entity=component%3Adefault%2Fservice-7" \
   --portfolio "http://127.0.0.1:$((port + 1))/" \
-  --portfolio "http://127.0.0.1:$((port + 2))/" --loads 1 | tee target/bench-frontend.json
+  --portfolio "http://127.0.0.1:$((port + 2))/" --loads 1 | tee "$target/bench-frontend.json"

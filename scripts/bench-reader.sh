@@ -24,10 +24,12 @@ say() { printf '\n== %s\n' "$*"; }
 
 say "building (release)"
 cargo build --release -p milepost-server -p milepost-bench --bins
-milepost=$root/target/release/milepost
+target=$(scripts/target-dir.sh)
+release=$target/release
+milepost=$release/milepost
 
 say "generating $docs documents"
-target/release/gen-corpus "$work/corpus" "$docs"
+"$release/gen-corpus" "$work/corpus" "$docs"
 
 say "criterion: cargo bench -p milepost-bench --bench reader"
 cargo bench -p milepost-bench --bench reader -- "$@" 2>&1 | tee "$work/criterion.log"

@@ -58,10 +58,12 @@ trap 'exit 130' INT TERM
 
 say "building (release)"
 cargo build --release -p milepost-server -p milepost-bench --bins
-milepost=$root/target/release/milepost
+target=$(scripts/target-dir.sh)
+release=$target/release
+milepost=$release/milepost
 
 say "generating $docs documents"
-target/release/gen-corpus "$work/corpus" "$docs"
+"$release/gen-corpus" "$work/corpus" "$docs"
 
 say "starting milepost serve on 127.0.0.1:$milepost_port"
 "$milepost" serve --source "$work/corpus" --listen "127.0.0.1:$milepost_port" --today "$today" \
@@ -256,7 +258,7 @@ column_of() { awk -F'\t' -v e="$1" -v s="$2" -v c="$3" '$2 == e && $3 == s { pri
 
 say "sse: save a document, wait for the /api/events event ($edits edits)"
 sse_file=$work/corpus/team-0/roadmap-0.md
-target/release/sse-latency "127.0.0.1:$milepost_port" "$sse_file" "$edits" | tee "$work/sse.txt" | tail -n 1
+"$release/sse-latency" "127.0.0.1:$milepost_port" "$sse_file" "$edits" | tee "$work/sse.txt" | tail -n 1
 
 memory_end=$(memory)
 

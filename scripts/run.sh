@@ -8,4 +8,4 @@ cd "$root"
 scripts/install-tools.sh
 scripts/build-frontend.sh
 cargo build --release -p milepost-server
-exec target/release/milepost serve "$@"
+exec "$(scripts/target-dir.sh)/release/milepost" serve "$@"
