@@ -8,4 +8,5 @@ cd "$root"
 scripts/install-tools.sh
 scripts/build-frontend.sh
 cargo build --release -p milepost-server
-exec "$(scripts/target-dir.sh)/release/milepost" serve "$@"
+target=$(scripts/target-dir.sh)
+exec "$target/release/milepost" serve "$@"
