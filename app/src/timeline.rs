@@ -478,6 +478,110 @@ pub fn rows_in_view(
     first.min(row_count)..last.min(row_count)
 }
 
+/// Width of the label column beside the chart (`.tl-labels` in the
+/// stylesheet): the chart shows the scroll box's width less this.
+pub const LABEL_WIDTH: f64 = 260.0;
+/// Where today sits in a chart that has nothing better to show: this many
+/// pixels from its left edge, with the months ahead in view.
+const TODAY_FROM_LEFT: f64 = 160.0;
+/// Room kept between today, or a mark brought into view, and the edge of the
+/// chart, so neither is drawn against the border.
+pub const EDGE_ROOM: f64 = 40.0;
+
+/// How far to scroll a chart `view` pixels wide when it opens: today stays
+/// in view, and as many of the milestones a reader still has to act on
+/// (`open`, by index into the slice given to [`layout`]) as fit beside it.
+/// Among equally good windows, the one closest to today at
+/// `TODAY_FROM_LEFT` wins, so a roadmap with nothing overdue opens on the
+/// months ahead. Without today, the window shows the most open milestones,
+/// starting from the earliest. The result is within the chart.
+pub fn opening_scroll(layout: &Layout, open: impl Fn(usize) -> bool, view: f64) -> f64 {
+    let spans: Vec<(f64, f64)> = layout
+        .rows
+        .iter()
+        .filter_map(|row| match row {
+            Row::Milestone { index, shape, .. } if open(*index) => {
+                Some((shape.left(), shape.right()))
+            }
+            _ => None,
+        })
+        .collect();
+    let (lowest, highest, preferred) = match layout.today_x {
+        // A view too narrow for the room on both sides centres today.
+        Some(today) if view < 2.0 * EDGE_ROOM => {
+            (today - view / 2.0, today - view / 2.0, today - view / 2.0)
+        }
+        Some(today) => (
+            today - view + EDGE_ROOM,
+            today - EDGE_ROOM,
+            today - TODAY_FROM_LEFT,
+        ),
+        None => (
+            f64::NEG_INFINITY,
+            f64::INFINITY,
+            spans
+                .iter()
+                .map(|&(left, _)| left - EDGE_ROOM)
+                .fold(f64::INFINITY, f64::min),
+        ),
+    };
+    let clamp = |left: f64| left.max(lowest).min(highest);
+    let preferred = if preferred.is_finite() {
+        clamp(preferred)
+    } else {
+        0.0
+    };
+    let mut lefts: Vec<f64> = spans.iter().map(|&(left, _)| left).collect();
+    let mut rights: Vec<f64> = spans.iter().map(|&(_, right)| right).collect();
+    sorting::sort_by(&mut lefts, f64::total_cmp);
+    sorting::sort_by(&mut rights, f64::total_cmp);
+    // Marks touching the window [from, from + view]: all but those ending
+    // before it and those starting after it.
+    // (A mark ending before the window cannot start after it, so the two
+    // counts never overlap.)
+    let in_view = |from: f64| {
+        let ending_before = rights.partition_point(|&right| right < from);
+        let starting_after = spans.len() - lefts.partition_point(|&left| left <= from + view);
+        spans.len() - ending_before - starting_after
+    };
+    // The best window starts just before some mark or ends just after one
+    // (or is the preferred one), so those are the only candidates.
+    let candidates = spans
+        .iter()
+        .flat_map(|&(left, right)| [left - EDGE_ROOM, right + EDGE_ROOM - view])
+        .map(clamp)
+        .chain([preferred]);
+    let mut best = (in_view(preferred), preferred);
+    for from in candidates {
+        let count = in_view(from);
+        let closer = (from - preferred).abs() < (best.1 - preferred).abs();
+        if count > best.0 || (count == best.0 && closer) {
+            best = (count, from);
+        }
+    }
+    best.1.min(layout.width - view).max(0.0)
+}
+
+/// Which side of a chart scrolled to `from` and `view` pixels wide a mark
+/// lies on when none of it is in view; `None` when some of it shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OutOfView {
+    Before,
+    After,
+}
+
+impl OutOfView {
+    pub fn of(shape: Shape, from: f64, view: f64) -> Option<OutOfView> {
+        if shape.right() < from {
+            Some(OutOfView::Before)
+        } else if shape.left() > from + view {
+            Some(OutOfView::After)
+        } else {
+            None
+        }
+    }
+}
+
 /// The first day of the month or quarter holding `date`.
 pub fn period_start(date: NaiveDate, zoom: Zoom) -> NaiveDate {
     let month0 = match zoom {
@@ -825,5 +929,146 @@ mod tests {
         assert_eq!(layout.origin, day("2026-02-01"));
         assert_eq!(layout.markers[0].x, 4.0);
         assert!(layout.rows.is_empty());
+    }
+
+    /// The chart opened at [`opening_scroll`] for `view` pixels, and which of
+    /// `milestones` (by id) have some of their mark in view.
+    fn opened(
+        milestones: &[Milestone],
+        today: Option<&str>,
+        view: f64,
+    ) -> (Layout, f64, Vec<String>) {
+        let refs: Vec<&Milestone> = milestones.iter().collect();
+        let layout = lay(&refs, Grouping::Team, Zoom::Month, today.map(day), false);
+        let open = |i: usize| !matches!(refs[i].status, Status::Done | Status::Cancelled);
+        let from = opening_scroll(&layout, open, view);
+        let shown = layout
+            .rows
+            .iter()
+            .filter_map(|row| match row {
+                Row::Milestone { index, shape, .. }
+                    if OutOfView::of(*shape, from, view).is_none() =>
+                {
+                    Some(refs[*index].id.clone())
+                }
+                _ => None,
+            })
+            .collect();
+        (layout, from, shown)
+    }
+
+    fn today_in_view(layout: &Layout, from: f64, view: f64) -> bool {
+        layout
+            .today_x
+            .is_some_and(|x| x >= from + EDGE_ROOM - 0.5 && x <= from + view - EDGE_ROOM + 0.5)
+    }
+
+    #[test]
+    fn with_nothing_overdue_the_chart_opens_on_today_and_the_months_ahead() {
+        let sample = vec![
+            milestone("shipped", Status::Done, Some("2026-01-10")),
+            milestone("soon", Status::DueSoon, Some("2026-03-25")),
+            milestone("next", Status::OnTrack, Some("2026-04-30")),
+        ];
+        let (layout, from, shown) = opened(&sample, Some("2026-03-15"), 400.0);
+        let today = layout.today_x.unwrap_or_default();
+        assert_eq!(from, today - TODAY_FROM_LEFT);
+        assert_eq!(shown, ["soon", "next"]);
+    }
+
+    #[test]
+    fn overdue_milestones_months_back_are_brought_into_view_beside_today() {
+        let sample = vec![
+            milestone("late", Status::Overdue, Some("2025-09-15")),
+            milestone("later", Status::Overdue, Some("2025-10-20")),
+            milestone("old-done", Status::Done, Some("2025-03-01")),
+            milestone("next", Status::OnTrack, Some("2026-02-10")),
+        ];
+        let view = 700.0;
+        let (layout, from, shown) = opened(&sample, Some("2026-01-20"), view);
+        assert!(
+            today_in_view(&layout, from, view),
+            "today at {:?}, window from {from}",
+            layout.today_x
+        );
+        assert_eq!(shown, ["late", "later", "next"], "window from {from}");
+        let today = layout.today_x.unwrap_or_default();
+        assert!(
+            from < today - TODAY_FROM_LEFT,
+            "the window moved back: {from}"
+        );
+    }
+
+    #[test]
+    fn overdue_milestones_too_far_back_leave_today_at_the_right_and_show_what_fits() {
+        let sample = vec![
+            milestone("ancient", Status::Overdue, Some("2024-06-01")),
+            milestone("recent", Status::Overdue, Some("2025-12-01")),
+            milestone("next", Status::OnTrack, Some("2026-02-10")),
+        ];
+        let view = 700.0;
+        let (layout, from, shown) = opened(&sample, Some("2026-01-20"), view);
+        assert!(today_in_view(&layout, from, view));
+        assert_eq!(shown, ["recent", "next"]);
+        // With more room the old one fits as well.
+        let (layout, from, shown) = opened(&sample, Some("2026-01-20"), 3000.0);
+        assert!(today_in_view(&layout, from, 3000.0));
+        assert_eq!(shown, ["ancient", "recent", "next"]);
+    }
+
+    #[test]
+    fn finished_milestones_do_not_pull_the_chart_back() {
+        let sample = vec![
+            milestone("shipped", Status::Done, Some("2025-06-01")),
+            milestone("dropped", Status::Cancelled, Some("2025-07-01")),
+            milestone("next", Status::OnTrack, Some("2026-02-10")),
+        ];
+        let (layout, from, shown) = opened(&sample, Some("2026-01-20"), 300.0);
+        assert_eq!(from, layout.today_x.unwrap_or_default() - TODAY_FROM_LEFT);
+        assert_eq!(shown, ["next"]);
+    }
+
+    #[test]
+    fn without_today_the_chart_opens_on_the_earliest_open_milestones() {
+        let sample = vec![
+            milestone("shipped", Status::Done, Some("2024-01-10")),
+            milestone("a", Status::OnTrack, Some("2025-03-10")),
+            milestone("b", Status::OnTrack, Some("2025-04-10")),
+        ];
+        let (layout, from, shown) = opened(&sample, None, 700.0);
+        assert_eq!(layout.today_x, None);
+        assert_eq!(shown, ["a", "b"]);
+        assert!(
+            from > 0.0,
+            "the done milestone a year earlier is not what opens: {from}"
+        );
+    }
+
+    #[test]
+    fn the_opening_scroll_stays_within_the_chart() {
+        let (_, from, _) = opened(&sample(), Some("2026-01-02"), 700.0);
+        assert!(from >= 0.0);
+        let (layout, from, _) = opened(&sample(), Some("2026-01-20"), 100_000.0);
+        assert_eq!(
+            from, 0.0,
+            "a view wider than the chart ({}) does not scroll",
+            layout.width
+        );
+    }
+
+    #[test]
+    fn a_mark_out_of_view_says_which_side_it_is_on() {
+        let point = Shape::Point { x: 100.0 };
+        let bar = Shape::Bar {
+            x: 100.0,
+            width: 200.0,
+        };
+        assert_eq!(OutOfView::of(point, 200.0, 300.0), Some(OutOfView::Before));
+        assert_eq!(OutOfView::of(point, 0.0, 50.0), Some(OutOfView::After));
+        assert_eq!(OutOfView::of(point, 0.0, 300.0), None);
+        // A bar partly in view is in view, at either end.
+        assert_eq!(OutOfView::of(bar, 250.0, 300.0), None);
+        assert_eq!(OutOfView::of(bar, 0.0, 150.0), None);
+        assert_eq!(OutOfView::of(bar, 301.0, 300.0), Some(OutOfView::Before));
     }
 }

@@ -760,6 +760,153 @@ async fn card_lists_an_entitys_open_milestones_by_urgency_in_both_themes() {
     }
 }
 
+/// What the timeline's scroll box shows: whether the today line is in
+/// view, each mark's title, row and side out of view (`null` when some of it
+/// shows), and each edge hint's text, row and whether it shows.
+const TIMELINE_VIEW: &str = r#"
+const box = document.querySelector('.tl');
+const chart = document.querySelector('.tl-chart');
+if (!box || !chart) return null;
+const left = document.querySelector('.tl-labels').getBoundingClientRect().right;
+const right = box.getBoundingClientRect().left + box.clientLeft + box.clientWidth;
+const top = chart.getBoundingClientRect().top;
+const row = r => Math.floor((r.top + r.height / 2 - top) / 32);
+const today = chart.querySelector('line.today');
+const t = today && today.getBoundingClientRect();
+return {
+  today: !!t && t.left >= left && t.right <= right,
+  marks: [...chart.querySelectorAll('g.mark')].map(g => {
+    const r = g.getBoundingClientRect();
+    return { title: g.querySelector('title').textContent.split(' — ')[0], row: row(r),
+             out: r.right < left ? 'before' : r.left > right ? 'after' : null };
+  }),
+  hints: [...chart.querySelectorAll('.edge-hint')].map(h => {
+    const r = h.getBoundingClientRect();
+    return { text: h.textContent, row: row(r), shows: r.left >= left - 1 && r.right <= right + 1 };
+  }),
+};
+"#;
+
+#[derive(Debug, serde::Deserialize)]
+struct TimelineView {
+    today: bool,
+    marks: Vec<TimelineMark>,
+    hints: Vec<TimelineHint>,
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct TimelineMark {
+    title: String,
+    row: i64,
+    out: Option<String>,
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct TimelineHint {
+    text: String,
+    row: i64,
+    shows: bool,
+}
+
+impl TimelineView {
+    /// Every mark out of view has a hint on its row pointing its way, shown
+    /// at the edge, and no mark in view has one.
+    fn hints_match(&self) -> Result<(), String> {
+        for mark in &self.marks {
+            let hints: Vec<&TimelineHint> =
+                self.hints.iter().filter(|h| h.row == mark.row).collect();
+            let pointing = |arrow: &str| hints.iter().all(|h| h.shows && h.text.contains(arrow));
+            let fine = match mark.out.as_deref() {
+                None => hints.is_empty(),
+                Some("before") => hints.len() == 1 && pointing("◂"),
+                Some(_) => hints.len() == 1 && pointing("▸"),
+            };
+            if !fine {
+                return Err(format!("{mark:?} has the hints {hints:?}\n{self:?}"));
+            }
+        }
+        Ok(())
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_timeline_opens_on_today_and_points_at_milestones_out_of_view() {
+    let _one = ONE_BROWSER.lock().await;
+    let Some(browser) = Browser::open(1400, 1000).await else {
+        return;
+    };
+    let site = Site::start().await;
+    let all = titles(site.roadmap().milestones.iter().map(|m| &**m));
+    browser.goto(&site.url("/")).await;
+    browser
+        .wait_for_rows("every milestone in the table", &all)
+        .await;
+    let look = async |browser: &Browser| -> Result<TimelineView, String> {
+        let value = browser.js(TIMELINE_VIEW, vec![]).await;
+        serde_json::from_value(value).map_err(|error| format!("no timeline yet: {error}"))
+    };
+    let opened = browser
+        .wait_until(
+            "the timeline, opened with hints at its edges",
+            async |browser| {
+                let view = look(browser).await?;
+                if !view.today {
+                    return Err(format!("today is not in view: {view:?}"));
+                }
+                view.hints_match()?;
+                Ok(view)
+            },
+        )
+        .await;
+    // "Cost dashboards per team" is due in the second half of 2026, at least
+    // five months after the day the examples are read for: past the right
+    // edge.
+    let later = opened
+        .marks
+        .iter()
+        .find(|m| m.title == "Cost dashboards per team")
+        .unwrap_or_else(|| panic!("no mark for Cost dashboards per team: {opened:?}"));
+    assert_eq!(later.out.as_deref(), Some("after"), "{opened:?}");
+    let hint = opened
+        .hints
+        .iter()
+        .position(|h| h.row == later.row)
+        .unwrap_or_else(|| panic!("no hint on the row of {later:?}"));
+    let roadmap = site.roadmap();
+    let milestone = roadmap
+        .milestones
+        .iter()
+        .find(|m| m.title == later.title)
+        .unwrap_or_else(|| panic!("{} is not in the roadmap", later.title));
+    assert_eq!(
+        opened.hints[hint].text,
+        format!("{} ▸", milepost_shared::display::target_label(milestone)),
+        "the hint names the target as written"
+    );
+
+    // Clicking the hint scrolls its milestone into view; the hints follow.
+    let hints = browser
+        .client
+        .find_all(fantoccini::Locator::Css(".tl-chart .edge-hint"))
+        .await
+        .unwrap_or_else(|error| panic!("cannot find the hints: {error}"));
+    hints[hint]
+        .click()
+        .await
+        .unwrap_or_else(|error| panic!("cannot click the hint: {error}"));
+    browser
+        .wait_until("the clicked milestone in view", async |browser| {
+            let view = look(browser).await?;
+            let mark = view.marks.iter().find(|m| m.title == later.title);
+            if mark.is_none_or(|m| m.out.is_some()) {
+                return Err(format!("{mark:?} is still out of view"));
+            }
+            view.hints_match()
+        })
+        .await;
+    browser.screenshot("timeline-scrolled").await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_edited_source_file_shows_in_the_open_page_without_a_reload() {
     let _one = ONE_BROWSER.lock().await;

@@ -4,15 +4,15 @@
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use milepost_shared::{Milestone, display::target_label};
+use milepost_shared::{Milestone, Status, display::target_label};
 
 use super::api::Store;
 use super::common::{StatusChip, UrlState, today_of};
 use super::panels::Visible;
 use crate::facets::document_title;
 use crate::timeline::{
-    AXIS_HEIGHT, Grouping, Layout, POINT_RADIUS, ROW_HEIGHT, Row, RowKey, Shape, TeamNames, Zoom,
-    layout, rows_in_view,
+    AXIS_HEIGHT, EDGE_ROOM, Grouping, LABEL_WIDTH, Layout, OutOfView, POINT_RADIUS, ROW_HEIGHT,
+    Row, RowKey, Shape, TeamNames, Zoom, layout, opening_scroll, rows_in_view,
 };
 use leptos::prelude::AnyView;
 use milepost_shared::Roadmap;
@@ -77,16 +77,50 @@ pub fn TimelineSection(store: Store, url: UrlState, visible: Visible) -> impl In
     );
     // The scroll box stays in place while the chart inside is redrawn, so
     // filtering keeps the scroll position and forces no extra layout; it is
-    // scrolled to today only when today's position moves (zoom, new data).
+    // scrolled anew only when today's position moves (zoom, new data): to
+    // today, with as many unfinished milestones beside it as fit.
     let scroll = RwSignal::new((0.0_f64, 600.0_f64));
     let frame = NodeRef::<leptos::html::Div>::new();
+    // How far the chart is scrolled sideways and how wide the part beside
+    // the label column is: marks outside it get a hint at its edge.
+    let viewport = RwSignal::new((0.0_f64, 0.0_f64));
+    let measure = move |element: &web_sys::Element| {
+        let now = (
+            f64::from(element.scroll_left()),
+            (f64::from(element.client_width()) - LABEL_WIDTH).max(0.0),
+        );
+        if viewport.get_untracked() != now {
+            viewport.set(now);
+        }
+    };
     let today_at =
         Memo::new(move |_| drawn.with(|d| d.as_ref().and_then(|d| d.layout.today_x).map(px)));
     Effect::new(move |_| {
-        if let (Some(element), Some(x)) = (frame.get(), today_at.get()) {
-            element.set_scroll_left((x - 160).max(0));
+        if let (Some(element), Some(_)) = (frame.get(), today_at.get()) {
+            let view = (f64::from(element.client_width()) - LABEL_WIDTH).max(0.0);
+            let from = drawn.with_untracked(|d| {
+                d.as_ref().map(|d| {
+                    let unfinished = |i: usize| {
+                        d.roadmap
+                            .milestones
+                            .get(d.indices[i])
+                            .is_some_and(|m| !matches!(m.status, Status::Done | Status::Cancelled))
+                    };
+                    opening_scroll(&d.layout, unfinished, view)
+                })
+            });
+            if let Some(from) = from {
+                element.set_scroll_left(px(from));
+            }
+            measure(&element);
         }
     });
+    let resized = window_event_listener(leptos::ev::resize, move |_| {
+        if let Some(element) = frame.get_untracked() {
+            measure(&element);
+        }
+    });
+    on_cleanup(move || resized.remove());
     let toggle =
         move |label: &'static str, pressed: Signal<bool>, action: Box<dyn Fn() + Send + Sync>| {
             view! {
@@ -145,10 +179,11 @@ pub fn TimelineSection(store: Store, url: UrlState, visible: Visible) -> impl In
                                 f64::from(element.scroll_top()),
                                 (f64::from(element.client_height()) - header).max(0.0),
                             ));
+                            measure(&element);
                         }
                     }
                 >
-                    <Chart drawn url scroll/>
+                    <Chart drawn url scroll viewport frame/>
                 </div>
                 <Undated drawn url/>
             </div>
@@ -164,7 +199,13 @@ const UNDATED_SHOWN: usize = 40;
 /// the rows are keyed, so a row still in view after a search is moved rather
 /// than rebuilt (the browser then lays out and paints far less per search).
 #[component]
-fn Chart(drawn: DrawnMemo, url: UrlState, scroll: RwSignal<(f64, f64)>) -> impl IntoView {
+fn Chart(
+    drawn: DrawnMemo,
+    url: UrlState,
+    scroll: RwSignal<(f64, f64)>,
+    viewport: RwSignal<(f64, f64)>,
+    frame: NodeRef<leptos::html::Div>,
+) -> impl IntoView {
     let scale = Memo::new(move |_| {
         drawn.with(|d| d.as_ref().map(|d| d.layout.scale()).unwrap_or_default())
     });
@@ -211,7 +252,8 @@ fn Chart(drawn: DrawnMemo, url: UrlState, scroll: RwSignal<(f64, f64)>) -> impl 
     };
     let shape_row = move |(_, key, first): (u64, RowKey, Row)| {
         let row = placed(key.clone(), first.clone());
-        roadmap().map(|roadmap| shape_view(&key, &first, row, &roadmap, url))
+        let edge = Edge { viewport, frame };
+        roadmap().map(|roadmap| shape_view(&key, &first, row, &roadmap, url, edge))
     };
     let lines = move || {
         scale.with(|scale| {
@@ -455,6 +497,58 @@ fn label_view(key: &RowKey, row: Memo<Row>, roadmap: &Roadmap, url: UrlState) ->
     }
 }
 
+/// The part of the chart in view, for the hints at its edges.
+#[derive(Clone, Copy)]
+struct Edge {
+    /// Scrolled to, and width (see `TimelineSection`).
+    viewport: RwSignal<(f64, f64)>,
+    /// The scroll box.
+    frame: NodeRef<leptos::html::Div>,
+}
+
+impl Edge {
+    /// A hint at the edge of the view for a mark wholly outside it: its
+    /// target and an arrow pointing its way; clicking it scrolls the mark
+    /// into view. Nothing while some of the mark shows.
+    fn hint(self, shape: Shape, y: f64, target: &str) -> Option<AnyView> {
+        let (from, view) = self.viewport.get();
+        let side = OutOfView::of(shape, from, view).filter(|_| view > 0.0)?;
+        let (x, anchor, text, to) = match side {
+            OutOfView::Before => (
+                from + 6.0,
+                "start",
+                format!("◂ {target}"),
+                shape.left() - EDGE_ROOM,
+            ),
+            OutOfView::After => (
+                from + view - 6.0,
+                "end",
+                format!("{target} ▸"),
+                shape.right() + EDGE_ROOM - view,
+            ),
+        };
+        let frame = self.frame;
+        Some(
+            view! {
+                <text
+                    class="edge-hint"
+                    x=px(x)
+                    y=px(y + ROW_HEIGHT / 2.0 + 4.0)
+                    text-anchor=anchor
+                    on:click=move |_| {
+                        if let Some(element) = frame.get_untracked() {
+                            element.set_scroll_left(px(to.max(0.0)));
+                        }
+                    }
+                >
+                    {text}
+                </text>
+            }
+            .into_any(),
+        )
+    }
+}
+
 /// One row of the chart: a group band, or a milestone's bar or diamond.
 /// `first` is the row as it was when the row appeared: whether a milestone
 /// is a bar or a diamond depends only on its dates, which a load fixes.
@@ -464,6 +558,7 @@ fn shape_view(
     row: Memo<Row>,
     roadmap: &Roadmap,
     url: UrlState,
+    edge: Edge,
 ) -> AnyView {
     let y = move || row.with(Row::y);
     let shape = move || match row.with(|r| match r {
@@ -487,7 +582,9 @@ fn shape_view(
                 }
             };
             let class = format!("shape s-{}", m.status.as_str());
-            let tip = format!("{} — {} — {}", m.title, m.status.label(), target_label(m));
+            let target = target_label(m);
+            let tip = format!("{} — {} — {}", m.title, m.status.label(), target);
+            let hint = move || edge.hint(shape(), y(), &target);
             let drawn = match *first {
                 Shape::Bar { .. } => {
                     let x = move || px(shape().left());
@@ -519,6 +616,7 @@ fn shape_view(
                     <title>{tip}</title>
                     {drawn}
                 </g>
+                {hint}
             }
             .into_any()
         }
