@@ -905,6 +905,37 @@ async fn the_timeline_opens_on_today_and_points_at_milestones_out_of_view() {
         })
         .await;
     browser.screenshot("timeline-scrolled").await;
+
+    // Narrowing the window narrows the page with it (no sideways scrolling),
+    // and the hints move to the chart's new edge: the milestone just scrolled
+    // to, near the old right edge, is now past it.
+    browser
+        .client
+        .set_window_size(900, 1000)
+        .await
+        .unwrap_or_else(|error| panic!("cannot resize the window: {error}"));
+    browser
+        .wait_until(
+            "the page and the hints fitted to a narrower window",
+            async |browser| {
+                let widths = browser
+                .js(
+                    "const e = document.documentElement; return [e.scrollWidth, e.clientWidth];",
+                    vec![],
+                )
+                .await;
+                if widths[0] != widths[1] {
+                    return Err(format!("the page is wider than the window: {widths}"));
+                }
+                let view = look(browser).await?;
+                let mark = view.marks.iter().find(|m| m.title == later.title);
+                if mark.is_none_or(|m| m.out.as_deref() != Some("after")) {
+                    return Err(format!("{mark:?} shows in a narrower window"));
+                }
+                view.hints_match()
+            },
+        )
+        .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
