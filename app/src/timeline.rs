@@ -478,9 +478,6 @@ pub fn rows_in_view(
     first.min(row_count)..last.min(row_count)
 }
 
-/// Width of the label column beside the chart (`.tl-labels` in the
-/// stylesheet): the chart shows the scroll box's width less this.
-pub const LABEL_WIDTH: f64 = 260.0;
 /// Where today sits in a chart that has nothing better to show: this many
 /// pixels from its left edge, with the months ahead in view.
 const TODAY_FROM_LEFT: f64 = 160.0;

@@ -760,20 +760,24 @@ async fn card_lists_an_entitys_open_milestones_by_urgency_in_both_themes() {
     }
 }
 
-/// What the timeline's scroll box shows: whether the today line is in
+/// What the timeline's scroll box shows: the widths of the label column and
+/// of the chart beside it, whether the today line is in
 /// view, each mark's title, row and side out of view (`null` when some of it
 /// shows), and each edge hint's text, row and whether it shows.
 const TIMELINE_VIEW: &str = r#"
 const box = document.querySelector('.tl');
 const chart = document.querySelector('.tl-chart');
 if (!box || !chart) return null;
-const left = document.querySelector('.tl-labels').getBoundingClientRect().right;
+const labels = document.querySelector('.tl-labels').getBoundingClientRect();
+const left = labels.right;
 const right = box.getBoundingClientRect().left + box.clientLeft + box.clientWidth;
 const top = chart.getBoundingClientRect().top;
 const row = r => Math.floor((r.top + r.height / 2 - top) / 32);
 const today = chart.querySelector('line.today');
 const t = today && today.getBoundingClientRect();
 return {
+  labels: labels.width,
+  chart: right - left,
   today: !!t && t.left >= left && t.right <= right,
   marks: [...chart.querySelectorAll('g.mark')].map(g => {
     const r = g.getBoundingClientRect();
@@ -789,6 +793,8 @@ return {
 
 #[derive(Debug, serde::Deserialize)]
 struct TimelineView {
+    labels: f64,
+    chart: f64,
     today: bool,
     marks: Vec<TimelineMark>,
     hints: Vec<TimelineHint>,
@@ -908,22 +914,19 @@ async fn the_timeline_opens_on_today_and_points_at_milestones_out_of_view() {
 
     // Narrowing the window narrows the page with it (no sideways scrolling),
     // and the hints move to the chart's new edge: the milestone just scrolled
-    // to, near the old right edge, is now past it.
-    browser
-        .client
-        .set_window_size(900, 1000)
-        .await
-        .unwrap_or_else(|error| panic!("cannot resize the window: {error}"));
-    browser
-        .wait_until(
-            "the page and the hints fitted to a narrower window",
-            async |browser| {
-                let widths = browser
-                .js(
-                    "const e = document.documentElement; return [e.scrollWidth, e.clientWidth];",
-                    vec![],
-                )
-                .await;
+    // to, near the old right edge, is now past it. On a phone the label
+    // column gives up room, so the chart is not a sliver beside it.
+    const PAGE_WIDTHS: &str =
+        "const e = document.documentElement; return [e.scrollWidth, e.clientWidth];";
+    for width in [900, 420] {
+        browser
+            .client
+            .set_window_size(width, 1000)
+            .await
+            .unwrap_or_else(|error| panic!("cannot resize the window to {width}: {error}"));
+        browser
+            .wait_until(&format!("the page fitted to {width} px"), async |browser| {
+                let widths = browser.js(PAGE_WIDTHS, vec![]).await;
                 if widths[0] != widths[1] {
                     return Err(format!("the page is wider than the window: {widths}"));
                 }
@@ -932,10 +935,17 @@ async fn the_timeline_opens_on_today_and_points_at_milestones_out_of_view() {
                 if mark.is_none_or(|m| m.out.as_deref() != Some("after")) {
                     return Err(format!("{mark:?} shows in a narrower window"));
                 }
+                if view.chart < view.labels {
+                    return Err(format!(
+                        "the chart ({} px) is narrower than its labels ({} px)",
+                        view.chart, view.labels
+                    ));
+                }
                 view.hints_match()
-            },
-        )
-        .await;
+            })
+            .await;
+    }
+    browser.screenshot("timeline-phone").await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

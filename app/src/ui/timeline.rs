@@ -11,8 +11,8 @@ use super::common::{StatusChip, UrlState, today_of};
 use super::panels::Visible;
 use crate::facets::document_title;
 use crate::timeline::{
-    AXIS_HEIGHT, EDGE_ROOM, Grouping, LABEL_WIDTH, Layout, OutOfView, POINT_RADIUS, ROW_HEIGHT,
-    Row, RowKey, Shape, TeamNames, Zoom, layout, opening_scroll, rows_in_view,
+    AXIS_HEIGHT, EDGE_ROOM, Grouping, Layout, OutOfView, POINT_RADIUS, ROW_HEIGHT, Row, RowKey,
+    Shape, TeamNames, Zoom, layout, opening_scroll, rows_in_view,
 };
 use leptos::prelude::AnyView;
 use milepost_shared::Roadmap;
@@ -81,14 +81,18 @@ pub fn TimelineSection(store: Store, url: UrlState, visible: Visible) -> impl In
     // today, with as many unfinished milestones beside it as fit.
     let scroll = RwSignal::new((0.0_f64, 600.0_f64));
     let frame = NodeRef::<leptos::html::Div>::new();
+    let labels = NodeRef::<leptos::html::Div>::new();
+    // The width of the chart beside the label column (which the stylesheet
+    // narrows on small screens).
+    let chart_width = move |element: &web_sys::Element| {
+        let beside = labels.get_untracked().map_or(0, |l| l.offset_width());
+        f64::from(element.client_width() - beside).max(0.0)
+    };
     // How far the chart is scrolled sideways and how wide the part beside
     // the label column is: marks outside it get a hint at its edge.
     let viewport = RwSignal::new((0.0_f64, 0.0_f64));
     let measure = move |element: &web_sys::Element| {
-        let now = (
-            f64::from(element.scroll_left()),
-            (f64::from(element.client_width()) - LABEL_WIDTH).max(0.0),
-        );
+        let now = (f64::from(element.scroll_left()), chart_width(element));
         if viewport.get_untracked() != now {
             viewport.set(now);
         }
@@ -97,7 +101,7 @@ pub fn TimelineSection(store: Store, url: UrlState, visible: Visible) -> impl In
         Memo::new(move |_| drawn.with(|d| d.as_ref().and_then(|d| d.layout.today_x).map(px)));
     Effect::new(move |_| {
         if let (Some(element), Some(_)) = (frame.get(), today_at.get()) {
-            let view = (f64::from(element.client_width()) - LABEL_WIDTH).max(0.0);
+            let view = chart_width(&element);
             let from = drawn.with_untracked(|d| {
                 d.as_ref().map(|d| {
                     let unfinished = |i: usize| {
@@ -183,7 +187,7 @@ pub fn TimelineSection(store: Store, url: UrlState, visible: Visible) -> impl In
                         }
                     }
                 >
-                    <Chart drawn url scroll viewport frame/>
+                    <Chart drawn url scroll viewport frame labels/>
                 </div>
                 <Undated drawn url/>
             </div>
@@ -205,6 +209,7 @@ fn Chart(
     scroll: RwSignal<(f64, f64)>,
     viewport: RwSignal<(f64, f64)>,
     frame: NodeRef<leptos::html::Div>,
+    labels: NodeRef<leptos::html::Div>,
 ) -> impl IntoView {
     let scale = Memo::new(move |_| {
         drawn.with(|d| d.as_ref().map(|d| d.layout.scale()).unwrap_or_default())
@@ -324,7 +329,7 @@ fn Chart(
         })
     };
     view! {
-                <div class="tl-grid" style=move || format!("width:{}px", px(width.get() + 260.0))>
+                <div class="tl-grid" style=move || format!("width:calc({}px + var(--tl-labels))", px(width.get()))>
                     <div class="tl-head">
                         <div class="tl-corner">"Milestone"</div>
                         <svg class="tl-axis" width=move || px(width.get()) height=px(AXIS_HEIGHT) aria-hidden="true">
@@ -332,7 +337,7 @@ fn Chart(
                         </svg>
                     </div>
                     <div class="tl-body">
-                        <div class="tl-labels" style=move || format!("height:{}px", px(height.get()))>
+                        <div class="tl-labels" node_ref=labels style=move || format!("height:{}px", px(height.get()))>
                             <For each=each key=key children=label_row/>
                         </div>
                         <svg class="tl-chart" width=move || px(width.get()) height=move || px(height.get()) aria-hidden="true">
