@@ -2,7 +2,7 @@
 //! lists, the link to the full roadmap, and when to tell the parent page the
 //! card's height.
 
-use milepost_shared::{Filter, Milestone, Status, display::by_urgency};
+use milepost_shared::{Filter, Milestone, display::by_urgency};
 
 use crate::query::{lenient_filter, query_string, theme_name};
 use crate::sorting;
@@ -102,7 +102,7 @@ pub fn next_milestones<'a>(
 ) -> Vec<&'a Milestone> {
     let mut open: Vec<&Milestone> = milestones
         .into_iter()
-        .filter(|m| !matches!(m.status, Status::Done | Status::Cancelled) && filter.matches(m))
+        .filter(|m| m.status.is_open() && filter.matches(m))
         .collect();
     sorting::sort_by(&mut open, |a, b| by_urgency(a, b));
     open.truncate(limit);
@@ -140,6 +140,7 @@ mod tests {
     use super::*;
     use crate::fixture::{MilestoneExt, milestone};
     use crate::query::decode_query;
+    use milepost_shared::Status;
 
     fn params(query: &str) -> CardParams {
         let pairs = decode_query(query);

@@ -937,7 +937,7 @@ mod tests {
     ) -> (Layout, f64, Vec<String>) {
         let refs: Vec<&Milestone> = milestones.iter().collect();
         let layout = lay(&refs, Grouping::Team, Zoom::Month, today.map(day), false);
-        let open = |i: usize| !matches!(refs[i].status, Status::Done | Status::Cancelled);
+        let open = |i: usize| refs[i].status.is_open();
         let from = opening_scroll(&layout, open, view);
         let shown = layout
             .rows

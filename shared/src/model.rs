@@ -189,6 +189,12 @@ impl Status {
             .find(|status| status.as_str() == text)
     }
 
+    /// Still to be done: neither done nor cancelled. The card lists these
+    /// and the timeline opens on them.
+    pub fn is_open(self) -> bool {
+        !matches!(self, Status::Done | Status::Cancelled)
+    }
+
     /// Lower is more urgent: blocked and overdue share the first tier (so a
     /// short card never hides an overdue item behind later blocked ones), then
     /// due soon, on track, unscheduled, and finished work last.

@@ -543,7 +543,7 @@ fn card_order<'a>(roadmap: &'a Roadmap, entity: &str) -> Vec<&'a Milestone> {
         .milestones
         .iter()
         .filter(|m| m.entity.as_deref() == Some(entity))
-        .filter(|m| !matches!(m.status, Status::Done | Status::Cancelled))
+        .filter(|m| m.status.is_open())
         .map(|m| &**m)
         .collect();
     open.sort_by(|a, b| by_urgency(a, b));

@@ -5,10 +5,7 @@ use std::cell::Cell;
 use std::rc::Rc;
 
 use leptos::prelude::*;
-use milepost_shared::{
-    Status,
-    display::{relative_label, target_label},
-};
+use milepost_shared::display::{relative_label, target_label};
 use wasm_bindgen::{JsCast, closure::Closure};
 
 use super::api::Store;
@@ -150,9 +147,7 @@ fn CardContent(
     let open_total = roadmap
         .milestones
         .iter()
-        .filter(|m| {
-            params.filter.matches(m) && !matches!(m.status, Status::Done | Status::Cancelled)
-        })
+        .filter(|m| params.filter.matches(m) && m.status.is_open())
         .count();
     let more = open_total.saturating_sub(next.len());
     let items = next

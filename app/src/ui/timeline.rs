@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use milepost_shared::{Milestone, Status, display::target_label};
+use milepost_shared::{Milestone, display::target_label};
 
 use super::api::Store;
 use super::common::{StatusChip, UrlState, today_of};
@@ -108,7 +108,7 @@ pub fn TimelineSection(store: Store, url: UrlState, visible: Visible) -> impl In
                         d.roadmap
                             .milestones
                             .get(d.indices[i])
-                            .is_some_and(|m| !matches!(m.status, Status::Done | Status::Cancelled))
+                            .is_some_and(|m| m.status.is_open())
                     };
                     opening_scroll(&d.layout, unfinished, view)
                 })
