@@ -533,9 +533,8 @@ pub fn opening_scroll(layout: &Layout, open: impl Fn(usize) -> bool, view: f64) 
     sorting::sort_by(&mut lefts, f64::total_cmp);
     sorting::sort_by(&mut rights, f64::total_cmp);
     // Marks touching the window [from, from + view]: all but those ending
-    // before it and those starting after it.
-    // (A mark ending before the window cannot start after it, so the two
-    // counts never overlap.)
+    // before it and those starting after it (a mark ending before the window
+    // cannot start after it, so the two counts never overlap).
     let in_view = |from: f64| {
         let ending_before = rights.partition_point(|&right| right < from);
         let starting_after = spans.len() - lefts.partition_point(|&left| left <= from + view);

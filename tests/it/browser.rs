@@ -918,7 +918,7 @@ async fn the_timeline_opens_on_today_and_points_at_milestones_out_of_view() {
     // column gives up room, so the chart is not a sliver beside it.
     const PAGE_WIDTHS: &str =
         "const e = document.documentElement; return [e.scrollWidth, e.clientWidth];";
-    for width in [900, 420] {
+    for width in [900, 360] {
         browser
             .client
             .set_window_size(width, 1000)
@@ -946,6 +946,31 @@ async fn the_timeline_opens_on_today_and_points_at_milestones_out_of_view() {
             .await;
     }
     browser.screenshot("timeline-phone").await;
+    // The teams and problems below fit the phone too, once shown.
+    let columns = browser
+        .js(
+            "const c = document.querySelector('.columns'); c.scrollIntoView(); \
+             return [c.scrollWidth, c.clientWidth];",
+            vec![],
+        )
+        .await;
+    browser
+        .wait_until("the teams and problems fitted to 360 px", async |browser| {
+            let widths = browser
+                .js(
+                    "const c = document.querySelector('.columns'); \
+                     return [c.scrollWidth, c.clientWidth];",
+                    vec![],
+                )
+                .await;
+            match (widths[0].as_f64(), widths[1].as_f64()) {
+                (Some(scroll), Some(client)) if client > 0.0 && scroll <= client => Ok(()),
+                _ => Err(format!(
+                    "columns [scroll, client] width: {widths} (first: {columns})"
+                )),
+            }
+        })
+        .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
