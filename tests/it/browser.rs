@@ -1,7 +1,8 @@
 //! End-to-end: the built frontend in headless Chromium against an in-process
 //! `milepost serve` on a copy of the example corpus — what the leadership view
-//! and the Backstage card show, filters in the URL, live reload of an edited
-//! file, themes, keyboard use and axe-core — with screenshots written to
+//! and the Backstage card show, filters in the URL, where the timeline opens
+//! and its hints at the edges, narrow windows, live reload of an edited file,
+//! themes, keyboard use and axe-core — with screenshots written to
 //! `tests/artifacts/`.
 //!
 //! Needs Chromium and ChromeDriver (`/usr/bin`, or `MILEPOST_CHROMIUM` and
@@ -761,8 +762,8 @@ async fn card_lists_an_entitys_open_milestones_by_urgency_in_both_themes() {
 }
 
 /// What the timeline's scroll box shows: the widths of the label column and
-/// of the chart beside it, whether the today line is in
-/// view, each mark's title, row and side out of view (`null` when some of it
+/// of the chart beside it, whether the today line is in view, each mark's
+/// title, row (rows are 32 px) and side out of view (`null` when some of it
 /// shows), and each edge hint's text, row and whether it shows.
 const TIMELINE_VIEW: &str = r#"
 const box = document.querySelector('.tl');
@@ -836,7 +837,7 @@ impl TimelineView {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_timeline_opens_on_today_and_points_at_milestones_out_of_view() {
+async fn the_timeline_opens_on_today_points_at_what_is_out_of_view_and_fits_a_phone() {
     let _one = ONE_BROWSER.lock().await;
     let Some(browser) = Browser::open(1400, 1000).await else {
         return;
