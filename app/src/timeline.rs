@@ -576,6 +576,29 @@ impl OutOfView {
             None
         }
     }
+
+    /// Where to scroll a chart `view` pixels wide, now scrolled to `from`,
+    /// so that `shape` comes into view at the edge it was beyond, with
+    /// `EDGE_ROOM` to spare; `None` when some of it shows already.
+    pub fn bring_into_view(shape: Shape, from: f64, view: f64) -> Option<f64> {
+        let to = match OutOfView::of(shape, from, view)? {
+            OutOfView::Before => shape.left() - EDGE_ROOM,
+            OutOfView::After => shape.right() + EDGE_ROOM - view,
+        };
+        Some(to.max(0.0))
+    }
+}
+
+/// Where to scroll a box showing `height` pixels of rows, now scrolled to
+/// `top`, so that the row at `y` shows whole; `None` when it does.
+pub fn row_into_view(y: f64, top: f64, height: f64) -> Option<f64> {
+    if y < top {
+        Some(y)
+    } else if y + ROW_HEIGHT > top + height {
+        Some((y + ROW_HEIGHT - height).max(0.0))
+    } else {
+        None
+    }
 }
 
 /// The first day of the month or quarter holding `date`.
@@ -1049,6 +1072,50 @@ mod tests {
             from, 0.0,
             "a view wider than the chart ({}) does not scroll",
             layout.width
+        );
+    }
+
+    #[test]
+    fn a_mark_brought_into_view_shows_with_room_at_the_edge_it_came_from() {
+        let view = 300.0;
+        let before = Shape::Point { x: 100.0 };
+        let after = Shape::Bar {
+            x: 900.0,
+            width: 500.0,
+        };
+        let from = 500.0;
+        let to = OutOfView::bring_into_view(before, from, view);
+        assert_eq!(to, Some(100.0 - POINT_RADIUS - EDGE_ROOM));
+        let to = OutOfView::bring_into_view(after, from, view).unwrap_or_default();
+        assert_eq!(OutOfView::of(after, to, view), None);
+        assert_eq!(
+            to + view - after.right(),
+            EDGE_ROOM,
+            "its end shows, room to spare"
+        );
+        // Nothing moves for a mark already in view, even in part.
+        assert_eq!(OutOfView::bring_into_view(after, 700.0, view), None);
+        // Never before the chart's start.
+        assert_eq!(
+            OutOfView::bring_into_view(Shape::Point { x: 10.0 }, 200.0, view),
+            Some(0.0)
+        );
+    }
+
+    #[test]
+    fn a_row_brought_into_view_shows_whole() {
+        let height = 5.0 * ROW_HEIGHT;
+        assert_eq!(row_into_view(2.0 * ROW_HEIGHT, 0.0, height), None);
+        assert_eq!(row_into_view(0.0, 3.0 * ROW_HEIGHT, height), Some(0.0));
+        // A row below the box ends at its bottom edge.
+        assert_eq!(
+            row_into_view(9.0 * ROW_HEIGHT, 0.0, height),
+            Some(5.0 * ROW_HEIGHT)
+        );
+        // Half a row cut off at the bottom counts as out of view.
+        assert_eq!(
+            row_into_view(4.5 * ROW_HEIGHT, 0.0, height),
+            Some(0.5 * ROW_HEIGHT)
         );
     }
 

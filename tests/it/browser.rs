@@ -763,15 +763,19 @@ async fn card_lists_an_entitys_open_milestones_by_urgency_in_both_themes() {
 
 /// What the timeline's scroll box shows: the widths of the label column and
 /// of the chart beside it, whether the today line is in view, each mark's
-/// title, row (rows are 32 px) and side out of view (`null` when some of it
-/// shows), and each edge hint's text, row and whether it shows.
+/// title, row (rows are 32 px), side out of view (`null` when some of it
+/// shows) and whether its row shows in the box below the axis (40 px), and
+/// each edge hint's text, row and whether it shows.
 const TIMELINE_VIEW: &str = r#"
 const box = document.querySelector('.tl');
 const chart = document.querySelector('.tl-chart');
 if (!box || !chart) return null;
 const labels = document.querySelector('.tl-labels').getBoundingClientRect();
 const left = labels.right;
-const right = box.getBoundingClientRect().left + box.clientLeft + box.clientWidth;
+const frame = box.getBoundingClientRect();
+const right = frame.left + box.clientLeft + box.clientWidth;
+const rowsTop = frame.top + box.clientTop + 40;
+const rowsBottom = frame.top + box.clientTop + box.clientHeight;
 const top = chart.getBoundingClientRect().top;
 const row = r => Math.floor((r.top + r.height / 2 - top) / 32);
 const today = chart.querySelector('line.today');
@@ -783,7 +787,8 @@ return {
   marks: [...chart.querySelectorAll('g.mark')].map(g => {
     const r = g.getBoundingClientRect();
     return { title: g.querySelector('title').textContent.split(' — ')[0], row: row(r),
-             out: r.right < left ? 'before' : r.left > right ? 'after' : null };
+             out: r.right < left ? 'before' : r.left > right ? 'after' : null,
+             row_shows: r.top >= rowsTop - 1 && r.bottom <= rowsBottom + 1 };
   }),
   hints: [...chart.querySelectorAll('.edge-hint')].map(h => {
     const r = h.getBoundingClientRect();
@@ -806,6 +811,7 @@ struct TimelineMark {
     title: String,
     row: i64,
     out: Option<String>,
+    row_shows: bool,
 }
 
 #[derive(Debug, serde::Deserialize)]
@@ -816,6 +822,15 @@ struct TimelineHint {
 }
 
 impl TimelineView {
+    /// `title`'s mark, when it is drawn and shows on the chart (its row in
+    /// the box, some of the mark beside the labels), with the hints right.
+    fn shows(&self, title: &str) -> Result<(), String> {
+        match self.marks.iter().find(|m| m.title == title) {
+            Some(mark) if mark.out.is_none() && mark.row_shows => self.hints_match(),
+            mark => Err(format!("{title}: {mark:?}")),
+        }
+    }
+
     /// Every mark out of view has a hint on its row pointing its way, shown
     /// at the edge, and no mark in view has one.
     fn hints_match(&self) -> Result<(), String> {
@@ -972,6 +987,77 @@ async fn the_timeline_opens_on_today_points_at_what_is_out_of_view_and_fits_a_ph
             }
         })
         .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_selected_milestone_is_scrolled_into_view_on_the_timeline() {
+    let _one = ONE_BROWSER.lock().await;
+    let Some(browser) = Browser::open(1400, 1000).await else {
+        return;
+    };
+    let site = Site::start().await;
+    let roadmap = site.roadmap();
+    let id_of = |title: &str| {
+        roadmap
+            .milestones
+            .iter()
+            .find(|m| m.title == title)
+            .map(|m| m.id.clone())
+            .unwrap_or_else(|| panic!("the corpus has no {title:?}"))
+    };
+    let look = async |browser: &Browser| -> Result<TimelineView, String> {
+        let value = browser.js(TIMELINE_VIEW, vec![]).await;
+        serde_json::from_value(value).map_err(|error| format!("no timeline yet: {error}"))
+    };
+    let detail_shows = async |browser: &Browser, title: &str| {
+        let heading = browser.texts("#detail-title").await;
+        if heading == [title] {
+            Ok(())
+        } else {
+            Err(format!("the detail panel shows {heading:?}"))
+        }
+    };
+    // A link to a milestone far down the chart (the 25th row; the box shows
+    // about 16) opens with its row and its mark in view, the detail panel
+    // open beside the page.
+    const LOW: &str = "Bootstrap script GA";
+    browser
+        .goto(&site.url(&format!("/?m={}", id_of(LOW))))
+        .await;
+    browser
+        .wait_until("the linked milestone on the chart", async |browser| {
+            detail_shows(browser, LOW).await?;
+            look(browser).await?.shows(LOW)
+        })
+        .await;
+    // Its label is how a keyboard reaches a mark out of view: choosing
+    // one whose mark is at the end of 2026 scrolls the chart there.
+    const LATER: &str = "Cost dashboards per team";
+    let before = look(&browser)
+        .await
+        .unwrap_or_else(|error| panic!("{error}"));
+    let later = before.marks.iter().find(|m| m.title == LATER);
+    assert!(
+        later.is_some_and(|m| m.out.as_deref() == Some("after")),
+        "{LATER} should be out of view first: {later:?}"
+    );
+    browser
+        .client
+        .find(fantoccini::Locator::Css(&format!(
+            "button.tl-label[aria-label^='{LATER} — ']"
+        )))
+        .await
+        .unwrap_or_else(|error| panic!("no label for {LATER}: {error}"))
+        .click()
+        .await
+        .unwrap_or_else(|error| panic!("cannot click the label of {LATER}: {error}"));
+    browser
+        .wait_until("the chosen milestone on the chart", async |browser| {
+            detail_shows(browser, LATER).await?;
+            look(browser).await?.shows(LATER)
+        })
+        .await;
+    browser.screenshot("timeline-selected").await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

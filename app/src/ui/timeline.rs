@@ -11,12 +11,15 @@ use super::common::{StatusChip, UrlState, today_of};
 use super::panels::Visible;
 use crate::facets::document_title;
 use crate::timeline::{
-    AXIS_HEIGHT, EDGE_ROOM, Grouping, Layout, OutOfView, POINT_RADIUS, ROW_HEIGHT, Row, RowKey,
-    Shape, TeamNames, Zoom, layout, opening_scroll, rows_in_view,
+    AXIS_HEIGHT, Grouping, Layout, OutOfView, POINT_RADIUS, ROW_HEIGHT, Row, RowKey, Shape,
+    TeamNames, Zoom, layout, opening_scroll, row_into_view, rows_in_view,
 };
 use leptos::prelude::AnyView;
 use milepost_shared::Roadmap;
-use wasm_bindgen::JsCast;
+use wasm_bindgen::{JsCast, closure::Closure};
+
+/// A resize observer on the chart's box, with the callback it calls.
+type Watcher = (web_sys::ResizeObserver, Closure<dyn FnMut()>);
 
 /// A built layout with the roadmap it was built from.
 #[derive(Clone)]
@@ -97,6 +100,39 @@ pub fn TimelineSection(store: Store, url: UrlState, visible: Visible) -> impl In
             viewport.set(now);
         }
     };
+    // The selected milestone's mark and row, scrolled into view inside the
+    // box (the page itself does not move) when they are out of it.
+    let reveal_selected = move |element: &web_sys::Element| {
+        let Some(id) = url.state.with_untracked(|s| s.selected.clone()) else {
+            return;
+        };
+        let found = drawn.with_untracked(|d| {
+            let d = d.as_ref()?;
+            d.layout.rows.iter().find_map(|row| match row {
+                Row::Milestone { index, shape, y }
+                    if d.roadmap
+                        .milestones
+                        .get(d.indices[*index])
+                        .is_some_and(|m| m.id == id) =>
+                {
+                    Some((*shape, *y))
+                }
+                _ => None,
+            })
+        });
+        let Some((shape, y)) = found else {
+            return;
+        };
+        let from = f64::from(element.scroll_left());
+        if let Some(to) = OutOfView::bring_into_view(shape, from, chart_width(element)) {
+            element.set_scroll_left(px(to));
+        }
+        let rows_height = (f64::from(element.client_height()) - AXIS_HEIGHT).max(0.0);
+        if let Some(top) = row_into_view(y, f64::from(element.scroll_top()), rows_height) {
+            element.set_scroll_top(px(top));
+        }
+        measure(element);
+    };
     let today_at =
         Memo::new(move |_| drawn.with(|d| d.as_ref().and_then(|d| d.layout.today_x).map(px)));
     Effect::new(move |_| {
@@ -117,14 +153,45 @@ pub fn TimelineSection(store: Store, url: UrlState, visible: Visible) -> impl In
                 element.set_scroll_left(px(from));
             }
             measure(&element);
+            reveal_selected(&element);
         }
     });
-    let resized = window_event_listener(leptos::ev::resize, move |_| {
-        if let Some(element) = frame.get_untracked() {
-            measure(&element);
+    // A milestone selected anywhere (its label, the table, a link) shows on
+    // the chart; clicking its label is how a keyboard reaches a mark out of
+    // view.
+    let selected = Memo::new(move |_| url.state.with(|s| s.selected.clone()));
+    Effect::new(move |_| {
+        if selected.with(Option::is_some)
+            && let Some(element) = frame.get()
+        {
+            reveal_selected(&element);
         }
     });
-    on_cleanup(move || resized.remove());
+    // The box changes width with the window, and when the detail panel
+    // opens or closes beside the page: the hints follow its edge.
+    let watcher: StoredValue<Option<Watcher>, LocalStorage> = StoredValue::new_local(None);
+    Effect::new(move |_| {
+        let Some(element) = frame.get() else {
+            return;
+        };
+        let resized = Closure::<dyn FnMut()>::new(move || {
+            if let Some(element) = frame.get_untracked() {
+                measure(&element);
+            }
+        });
+        if let Ok(observer) = web_sys::ResizeObserver::new(resized.as_ref().unchecked_ref()) {
+            observer.observe(&element);
+            let old = watcher.try_update_value(|w| w.replace((observer, resized)));
+            if let Some((old, _)) = old.flatten() {
+                old.disconnect();
+            }
+        }
+    });
+    on_cleanup(move || {
+        if let Some((observer, _)) = watcher.try_update_value(Option::take).flatten() {
+            observer.disconnect();
+        }
+    });
     let toggle =
         move |label: &'static str, pressed: Signal<bool>, action: Box<dyn Fn() + Send + Sync>| {
             view! {
@@ -518,19 +585,10 @@ impl Edge {
     fn hint(self, shape: Shape, y: f64, target: &str) -> Option<AnyView> {
         let (from, view) = self.viewport.get();
         let side = OutOfView::of(shape, from, view).filter(|_| view > 0.0)?;
-        let (x, anchor, text, to) = match side {
-            OutOfView::Before => (
-                from + 6.0,
-                "start",
-                format!("◂ {target}"),
-                shape.left() - EDGE_ROOM,
-            ),
-            OutOfView::After => (
-                from + view - 6.0,
-                "end",
-                format!("{target} ▸"),
-                shape.right() + EDGE_ROOM - view,
-            ),
+        let to = OutOfView::bring_into_view(shape, from, view)?;
+        let (x, anchor, text) = match side {
+            OutOfView::Before => (from + 6.0, "start", format!("◂ {target}")),
+            OutOfView::After => (from + view - 6.0, "end", format!("{target} ▸")),
         };
         let frame = self.frame;
         Some(
@@ -542,7 +600,7 @@ impl Edge {
                     text-anchor=anchor
                     on:click=move |_| {
                         if let Some(element) = frame.get_untracked() {
-                            element.set_scroll_left(px(to.max(0.0)));
+                            element.set_scroll_left(px(to));
                         }
                     }
                 >
