@@ -992,7 +992,8 @@ async fn the_timeline_opens_on_today_points_at_what_is_out_of_view_and_fits_a_ph
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_selected_milestone_is_scrolled_into_view_on_the_timeline() {
     let _one = ONE_BROWSER.lock().await;
-    let Some(browser) = Browser::open(1400, 1000).await else {
+    // Narrow enough that the detail panel leaves the chart a few months.
+    let Some(browser) = Browser::open(1100, 1000).await else {
         return;
     };
     let site = Site::start().await;
@@ -1058,6 +1059,49 @@ async fn a_selected_milestone_is_scrolled_into_view_on_the_timeline() {
         })
         .await;
     browser.screenshot("timeline-selected").await;
+    // Closing the panel widens the chart again, and the hints follow its new
+    // right edge: scrolled so that a mark (due at the end of March) lies just
+    // past the edge, it has a hint, and once the panel closes it shows
+    // without one.
+    const MARCH: &str = "Encrypt exports at rest";
+    const PAST_THE_EDGE: &str = r#"
+const box = document.querySelector('.tl');
+const mark = [...document.querySelectorAll('.tl-chart g.mark')]
+  .find(g => g.querySelector('title').textContent.startsWith(arguments[0] + ' — '));
+const right = box.getBoundingClientRect().left + box.clientLeft + box.clientWidth;
+box.scrollLeft += mark.getBoundingClientRect().left - right - 60;
+"#;
+    browser.js(PAST_THE_EDGE, vec![json!(MARCH)]).await;
+    let narrow = browser
+        .wait_until("a milestone just past the edge", async |browser| {
+            let view = look(browser).await?;
+            let mark = view.marks.iter().find(|m| m.title == MARCH);
+            if mark.is_none_or(|m| m.out.as_deref() != Some("after")) {
+                return Err(format!("{mark:?}"));
+            }
+            view.hints_match()?;
+            Ok(view)
+        })
+        .await;
+    browser
+        .client
+        .find(fantoccini::Locator::Css(
+            "button[aria-label='Close details']",
+        ))
+        .await
+        .unwrap_or_else(|error| panic!("no close button: {error}"))
+        .click()
+        .await
+        .unwrap_or_else(|error| panic!("cannot close the detail panel: {error}"));
+    browser
+        .wait_until("the hints at the wider chart's edge", async |browser| {
+            let view = look(browser).await?;
+            if view.chart < narrow.chart + 100.0 {
+                return Err(format!("the chart is {} px wide", view.chart));
+            }
+            view.shows(MARCH)
+        })
+        .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
