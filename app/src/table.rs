@@ -3,7 +3,8 @@
 
 use std::cmp::Ordering;
 
-use milepost_shared::{Milestone, display::by_urgency};
+use milepost_shared::Milestone;
+use milepost_shared::display::{TeamNames, by_urgency};
 
 use crate::sorting;
 
@@ -105,12 +106,13 @@ impl TableSort {
     }
 
     /// Compares two milestones for this order. Ties fall back to urgency so
-    /// equal titles or dates still read most-urgent first.
-    pub fn compare(self, a: &Milestone, b: &Milestone) -> Ordering {
+    /// equal titles or dates still read most-urgent first. Owners compare
+    /// as `names` shows them.
+    pub fn compare(self, a: &Milestone, b: &Milestone, names: &TeamNames) -> Ordering {
         let primary = match self.key {
             SortKey::Status => a.status.urgency().cmp(&b.status.urgency()),
             SortKey::Title => a.title.to_lowercase().cmp(&b.title.to_lowercase()),
-            SortKey::Owners => owners_key(a).cmp(&owners_key(b)),
+            SortKey::Owners => owners_key(a, names).cmp(&owners_key(b, names)),
             SortKey::Target => undated_last(a, b),
             SortKey::Document => a.document.cmp(&b.document).then(a.line.cmp(&b.line)),
         };
@@ -125,16 +127,17 @@ impl TableSort {
     }
 
     /// Sorts references in place (stable).
-    pub fn sort(self, milestones: &mut Vec<&Milestone>) {
-        sorting::sort_by(milestones, |a, b| self.compare(a, b));
+    pub fn sort(self, milestones: &mut Vec<&Milestone>, names: &TeamNames) {
+        sorting::sort_by(milestones, |a, b| self.compare(a, b, names));
     }
 }
 
-/// Owners compare by their joined lower-cased names; unowned work sorts last.
-fn owners_key(milestone: &Milestone) -> (bool, String) {
+/// Owners compare by their joined lower-cased names as shown; unowned work
+/// sorts last.
+fn owners_key(milestone: &Milestone, names: &TeamNames) -> (bool, String) {
     (
         milestone.owners.is_empty(),
-        milestone.owners.join(", ").to_lowercase(),
+        names.owners_line(&milestone.owners).to_lowercase(),
     )
 }
 
@@ -155,7 +158,7 @@ mod tests {
 
     fn order(sort: TableSort, milestones: &[Milestone]) -> Vec<String> {
         let mut refs: Vec<&Milestone> = milestones.iter().collect();
-        sort.sort(&mut refs);
+        sort.sort(&mut refs, &TeamNames::default());
         refs.iter().map(|m| m.id.clone()).collect()
     }
 

@@ -5,7 +5,8 @@
 use std::collections::HashMap;
 
 use chrono::{Datelike, NaiveDate};
-use milepost_shared::{Marker, Milestone, Roadmap, display::month_abbrev};
+pub use milepost_shared::display::TeamNames;
+use milepost_shared::{Marker, Milestone, display::month_abbrev};
 
 use crate::sorting;
 
@@ -364,37 +365,6 @@ pub fn layout(
 
 const UNOWNED: &str = "Unowned";
 
-/// Team names by the Backstage group refs the roadmap's teams carry
-/// (compared without case), worked out once per load.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct TeamNames {
-    by_ref: HashMap<String, String>,
-}
-
-impl TeamNames {
-    /// The refs and names of `roadmap`'s teams.
-    pub fn of(roadmap: &Roadmap) -> TeamNames {
-        let mut by_ref = HashMap::new();
-        for team in &roadmap.teams {
-            if let Some(group_ref) = &team.group_ref {
-                by_ref
-                    .entry(group_ref.to_lowercase())
-                    .or_insert_with(|| team.name.clone());
-            }
-        }
-        TeamNames { by_ref }
-    }
-
-    /// The team an owner names: the team's name when the owner is written
-    /// as its group ref (`group:default/platform` → `Platform`), else the
-    /// owner as written.
-    pub fn name_of<'a>(&'a self, owner: &'a str) -> &'a str {
-        self.by_ref
-            .get(&owner.to_lowercase())
-            .map_or(owner, String::as_str)
-    }
-}
-
 /// The heading a milestone is grouped under: its document, or its first
 /// owner's team (an owner written as a team's group ref is that team).
 pub fn group_label(milestone: &Milestone, grouping: Grouping, teams: &TeamNames) -> String {
@@ -621,7 +591,7 @@ fn add_months(date: NaiveDate, months: u32) -> NaiveDate {
 mod tests {
     use super::*;
     use crate::fixture::{MilestoneExt, day, milestone};
-    use milepost_shared::Status;
+    use milepost_shared::{Roadmap, Status};
 
     fn sample() -> Vec<Milestone> {
         vec![

@@ -2,9 +2,53 @@
 //! (`Q1 2026`), relative time (`in 3 days`, `5 days late`) and urgency order.
 //! Used by the app, the card and the markdown export alike.
 
+use std::collections::HashMap;
+
 use chrono::{Datelike, NaiveDate};
 
-use crate::model::{Milestone, Precision, Status};
+use crate::model::{Milestone, Precision, Roadmap, Status};
+
+/// Team names by the Backstage group refs the roadmap's teams carry
+/// (compared without case), worked out once per load: an owner written as
+/// `group:default/platform` reads as the team `Platform` wherever owners
+/// are shown.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TeamNames {
+    by_ref: HashMap<String, String>,
+}
+
+impl TeamNames {
+    /// The refs and names of `roadmap`'s teams.
+    pub fn of(roadmap: &Roadmap) -> TeamNames {
+        let mut by_ref = HashMap::new();
+        for team in &roadmap.teams {
+            if let Some(group_ref) = &team.group_ref {
+                by_ref
+                    .entry(group_ref.to_lowercase())
+                    .or_insert_with(|| team.name.clone());
+            }
+        }
+        TeamNames { by_ref }
+    }
+
+    /// The team an owner names: the team's name when the owner is written
+    /// as its group ref (`group:default/platform` → `Platform`), else the
+    /// owner as written.
+    pub fn name_of<'a>(&'a self, owner: &'a str) -> &'a str {
+        self.by_ref
+            .get(&owner.to_lowercase())
+            .map_or(owner, String::as_str)
+    }
+
+    /// Owners as one line, each by [`TeamNames::name_of`]; `—` for none.
+    pub fn owners_line(&self, owners: &[String]) -> String {
+        if owners.is_empty() {
+            return "—".to_string();
+        }
+        let names: Vec<&str> = owners.iter().map(|owner| self.name_of(owner)).collect();
+        names.join(", ")
+    }
+}
 
 /// The target as a person reads it, at the precision it was written:
 /// `2026-01-30`, `Jan 2026`, `Q1 2026`, `H2 2026`; the written text (`TBD`)
@@ -87,6 +131,29 @@ mod tests {
 
     fn day(text: &str) -> NaiveDate {
         NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn an_owner_written_as_a_teams_group_ref_reads_as_the_team() {
+        let mut roadmap = Roadmap::default();
+        roadmap.teams.push(std::sync::Arc::new(crate::model::Team {
+            name: "Platform".to_string(),
+            group_ref: Some("group:default/platform".to_string()),
+            responsibilities: Vec::new(),
+            milestones: Vec::new(),
+        }));
+        let names = TeamNames::of(&roadmap);
+        let owners = |list: &[&str]| {
+            names.owners_line(&list.iter().map(|o| o.to_string()).collect::<Vec<_>>())
+        };
+        assert_eq!(
+            owners(&["Group:Default/Platform", "Security"]),
+            "Platform, Security"
+        );
+        // A ref no team carries, and a name, stay as written.
+        assert_eq!(owners(&["group:default/data"]), "group:default/data");
+        assert_eq!(owners(&["platform"]), "platform");
+        assert_eq!(owners(&[]), "—");
     }
 
     #[test]

@@ -5,7 +5,7 @@
 use std::collections::HashSet;
 use std::fmt::Write as _;
 
-use crate::display::{by_urgency, relative_label, target_label};
+use crate::display::{TeamNames, by_urgency, relative_label, target_label};
 use crate::filter::same_team;
 use crate::model::{Milestone, Roadmap, Severity, Status};
 
@@ -64,6 +64,7 @@ pub fn markdown_report(roadmap: &Roadmap, grouping: Grouping) -> String {
     }
     let _ = writeln!(out);
 
+    let names = TeamNames::of(roadmap);
     match grouping {
         Grouping::Document => {
             for document in &roadmap.documents {
@@ -95,7 +96,7 @@ pub fn markdown_report(roadmap: &Roadmap, grouping: Grouping) -> String {
                 }
                 let _ = writeln!(out, "{about}");
                 let _ = writeln!(out);
-                table(&mut out, roadmap, milestones);
+                table(&mut out, roadmap, &names, milestones);
             }
         }
         Grouping::Team => {
@@ -120,7 +121,7 @@ pub fn markdown_report(roadmap: &Roadmap, grouping: Grouping) -> String {
                 }
                 let _ = writeln!(out, "## {}", cell(&team.name));
                 let _ = writeln!(out);
-                table(&mut out, roadmap, milestones);
+                table(&mut out, roadmap, &names, milestones);
             }
             let unowned: Vec<&Milestone> = roadmap
                 .milestones
@@ -131,7 +132,7 @@ pub fn markdown_report(roadmap: &Roadmap, grouping: Grouping) -> String {
             if !unowned.is_empty() {
                 let _ = writeln!(out, "## No known team");
                 let _ = writeln!(out);
-                table(&mut out, roadmap, unowned);
+                table(&mut out, roadmap, &names, unowned);
             }
         }
     }
@@ -159,7 +160,7 @@ pub fn markdown_report(roadmap: &Roadmap, grouping: Grouping) -> String {
 }
 
 /// One milestone table, most urgent first.
-fn table(out: &mut String, roadmap: &Roadmap, mut milestones: Vec<&Milestone>) {
+fn table(out: &mut String, roadmap: &Roadmap, names: &TeamNames, mut milestones: Vec<&Milestone>) {
     milestones.sort_by(|a, b| by_urgency(a, b));
     let _ = writeln!(
         out,
@@ -171,11 +172,7 @@ fn table(out: &mut String, roadmap: &Roadmap, mut milestones: Vec<&Milestone>) {
             .today
             .and_then(|today| relative_label(milestone, today))
             .unwrap_or_default();
-        let owners = if milestone.owners.is_empty() {
-            "—".to_string()
-        } else {
-            milestone.owners.join(", ")
-        };
+        let owners = names.owners_line(&milestone.owners);
         let dependencies = if milestone.dependencies.is_empty() {
             "—".to_string()
         } else {

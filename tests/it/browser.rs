@@ -1059,6 +1059,22 @@ async fn a_selected_milestone_is_scrolled_into_view_on_the_timeline() {
         })
         .await;
     browser.screenshot("timeline-selected").await;
+    // Its owner is written as the group ref `group:default/platform`; the
+    // panel and the table show the team it names.
+    let owners = browser.texts(".detail .facts dd").await;
+    assert!(
+        owners.iter().any(|dd| dd.starts_with("Platform — ")),
+        "detail facts: {owners:?}"
+    );
+    let rows = browser.texts("table.milestones tbody tr").await;
+    let row = rows
+        .iter()
+        .find(|row| row.contains(LATER))
+        .unwrap_or_else(|| panic!("no table row for {LATER}: {rows:?}"));
+    assert!(
+        row.contains("Platform") && !row.contains("group:default/platform"),
+        "{row}"
+    );
     // Closing the panel widens the chart again, and the hints follow its new
     // right edge: scrolled so that a mark (due at the end of March) lies just
     // past the edge, it has a hint, and once the panel closes it shows

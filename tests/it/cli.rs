@@ -185,6 +185,24 @@ fn export_markdown_is_a_status_report() {
         "{}",
         stdout(&by_team)
     );
+
+    // An owner written as a team's group ref (the platform roadmap's
+    // `owner: group:default/platform`) is shown as the team.
+    let platform = run(&[
+        "export",
+        "--format",
+        "markdown",
+        "--today",
+        "2026-01-20",
+        &example("northwind"),
+    ]);
+    let report = stdout(&platform);
+    let row = report
+        .lines()
+        .find(|line| line.contains("`cost-dashboards`"))
+        .unwrap_or_else(|| panic!("no cost-dashboards row in {report}"));
+    assert!(row.contains("| Platform |"), "{row}");
+    assert!(!report.contains("group:default/platform"), "{report}");
 }
 
 #[test]

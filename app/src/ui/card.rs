@@ -5,11 +5,11 @@ use std::cell::Cell;
 use std::rc::Rc;
 
 use leptos::prelude::*;
-use milepost_shared::display::{relative_label, target_label};
+use milepost_shared::display::{TeamNames, relative_label, target_label};
 use wasm_bindgen::{JsCast, closure::Closure};
 
 use super::api::Store;
-use super::common::{StatusChip, apply_theme, mark_rendered, owners_text, today_of};
+use super::common::{StatusChip, apply_theme, mark_rendered, today_of};
 use super::router::current_pairs;
 use crate::card::{CardParams, HeightReporter, height_message, next_milestones};
 use crate::query::ViewState;
@@ -150,6 +150,7 @@ fn CardContent(
         .filter(|m| params.filter.matches(m) && m.status.is_open())
         .count();
     let more = open_total.saturating_sub(next.len());
+    let names = TeamNames::of(&roadmap);
     let items = next
         .iter()
         .map(|m| {
@@ -172,7 +173,7 @@ fn CardContent(
                         </a>
                         <p class="card-item-meta">
                             <span class="when">{when}</span>
-                            <span class="owners">{owners_text(&m.owners)}</span>
+                            <span class="owners">{names.owners_line(&m.owners)}</span>
                         </p>
                     </div>
                 </li>

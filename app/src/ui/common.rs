@@ -76,15 +76,6 @@ impl UrlState {
     }
 }
 
-/// Owners as one line, or a dash.
-pub fn owners_text(owners: &[String]) -> String {
-    if owners.is_empty() {
-        "—".to_string()
-    } else {
-        owners.join(", ")
-    }
-}
-
 /// Marks the page as rendered for a load: `data-milepost-loaded` on `<html>`
 /// holds the load count, and a `milepost:rendered` performance mark is
 /// added, so end-to-end tests and benchmarks can wait for and time it.

@@ -6,11 +6,11 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use milepost_shared::{
     Milestone, OwnerSource, Roadmap, Severity,
-    display::{date_label, relative_label, target_label},
+    display::{TeamNames, date_label, relative_label, target_label},
 };
 
 use super::api::Store;
-use super::common::{StatusChip, UrlState, owners_text, today_of};
+use super::common::{StatusChip, UrlState, today_of};
 use crate::facets::document_title;
 
 /// The side panel for the milestone named in the URL (`m=`). It survives
@@ -183,7 +183,7 @@ fn Details(roadmap: Arc<Roadmap>, index: usize, url: UrlState) -> impl IntoView 
             {m.start.map(|start| view! { <dt>"Start"</dt> <dd>{date_label(start, milepost_shared::Precision::Day)}</dd> })}
             <dt>"Owners"</dt>
             <dd>
-                {owners_text(&m.owners)}
+                {TeamNames::of(&roadmap).owners_line(&m.owners)}
                 <span class="muted">{format!(" — {}", owner_source_text(m.owner_source))}</span>
             </dd>
             {progress.map(|p| view! { <dt>"Progress"</dt> <dd class="progress">{p}</dd> })}

@@ -5,11 +5,11 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use milepost_shared::{
     Milestone, Roadmap,
-    display::{relative_label, target_label},
+    display::{TeamNames, relative_label, target_label},
 };
 
 use super::api::Store;
-use super::common::{StatusChip, UrlState, owners_text, today_of};
+use super::common::{StatusChip, UrlState, today_of};
 use super::panels::Visible;
 use crate::facets::document_title;
 use crate::sorting::order;
@@ -23,6 +23,16 @@ const PAGE_ROWS: usize = 50;
 /// are buttons; the heading's `aria-sort` says the current order.
 #[component]
 pub fn MilestoneTable(store: Store, url: UrlState, visible: Visible) -> impl IntoView {
+    // Owners written as a team's group ref read as the team, once per load.
+    let names = Memo::new(move |_| {
+        store.snapshot.with(|s| {
+            Arc::new(
+                s.as_ref()
+                    .map(|s| TeamNames::of(&s.roadmap))
+                    .unwrap_or_default(),
+            )
+        })
+    });
     let rows = Memo::new(move |_| {
         store.snapshot.with(|s| {
             let Some(s) = s.as_ref() else {
@@ -34,8 +44,9 @@ pub fn MilestoneTable(store: Store, url: UrlState, visible: Visible) -> impl Int
                     return Vec::new();
                 };
                 let milestones = &s.roadmap.milestones;
+                let names = names.get();
                 order(indices.len(), &|a, b| {
-                    sort.compare(&milestones[indices[a]], &milestones[indices[b]])
+                    sort.compare(&milestones[indices[a]], &milestones[indices[b]], &names)
                 })
                 .into_iter()
                 .map(|i| (*generation, indices[i]))
@@ -98,7 +109,8 @@ pub fn MilestoneTable(store: Store, url: UrlState, visible: Visible) -> impl Int
                                 let roadmap = store
                                     .snapshot
                                     .with_untracked(|s| s.as_ref().map(|s| Arc::clone(&s.roadmap)));
-                                roadmap.map(|roadmap| view! { <MilestoneRow roadmap index url/> })
+                                let names = names.get_untracked();
+                                roadmap.map(|roadmap| view! { <MilestoneRow roadmap index url names/> })
                             }
                         />
                     </tbody>
@@ -130,7 +142,12 @@ pub fn MilestoneTable(store: Store, url: UrlState, visible: Visible) -> impl Int
 
 /// One table row.
 #[component]
-fn MilestoneRow(roadmap: Arc<Roadmap>, index: usize, url: UrlState) -> impl IntoView {
+fn MilestoneRow(
+    roadmap: Arc<Roadmap>,
+    index: usize,
+    url: UrlState,
+    names: Arc<TeamNames>,
+) -> impl IntoView {
     let milestone: &Milestone = &roadmap.milestones[index];
     let today = today_of(&roadmap);
     let id = milestone.id.clone();
@@ -217,7 +234,7 @@ fn MilestoneRow(roadmap: Arc<Roadmap>, index: usize, url: UrlState) -> impl Into
                 </a>
                 <span class="id">{id.clone()}</span>
             </td>
-            <td>{owners_text(&milestone.owners)}</td>
+            <td>{names.owners_line(&milestone.owners)}</td>
             <td class="nowrap">{target_label(milestone)}</td>
             <td class="nowrap">{relative_label(milestone, today).unwrap_or_default()}</td>
             <td>
