@@ -797,6 +797,12 @@ return {
 };
 "#;
 
+/// The timeline as [`TIMELINE_VIEW`] reads it; an error until it is drawn.
+async fn look(browser: &Browser) -> Result<TimelineView, String> {
+    let value = browser.js(TIMELINE_VIEW, vec![]).await;
+    serde_json::from_value(value).map_err(|error| format!("no timeline yet: {error}"))
+}
+
 #[derive(Debug, serde::Deserialize)]
 struct TimelineView {
     labels: f64,
@@ -863,10 +869,6 @@ async fn the_timeline_opens_on_today_points_at_what_is_out_of_view_and_fits_a_ph
     browser
         .wait_for_rows("every milestone in the table", &all)
         .await;
-    let look = async |browser: &Browser| -> Result<TimelineView, String> {
-        let value = browser.js(TIMELINE_VIEW, vec![]).await;
-        serde_json::from_value(value).map_err(|error| format!("no timeline yet: {error}"))
-    };
     let opened = browser
         .wait_until(
             "the timeline, opened with hints at its edges",
@@ -1005,10 +1007,6 @@ async fn a_selected_milestone_is_scrolled_into_view_on_the_timeline() {
             .find(|m| m.title == title)
             .map(|m| m.id.clone())
             .unwrap_or_else(|| panic!("the corpus has no {title:?}"))
-    };
-    let look = async |browser: &Browser| -> Result<TimelineView, String> {
-        let value = browser.js(TIMELINE_VIEW, vec![]).await;
-        serde_json::from_value(value).map_err(|error| format!("no timeline yet: {error}"))
     };
     let detail_shows = async |browser: &Browser, title: &str| {
         let heading = browser.texts("#detail-title").await;
