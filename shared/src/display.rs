@@ -1,6 +1,8 @@
-//! How dates and statuses read to a person: target with its precision
-//! (`Q1 2026`), relative time (`in 3 days`, `5 days late`) and urgency order.
-//! Used by the app, the card and the markdown export alike.
+//! How dates, statuses and owners read to a person: target with its
+//! precision (`Q1 2026`), relative time (`in 3 days`, `5 days late`),
+//! urgency order, and owners written as a team's group ref shown as the
+//! team (`TeamNames`). Used by the app, the card and the markdown export
+//! alike.
 
 use std::collections::HashMap;
 
