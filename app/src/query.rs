@@ -19,8 +19,9 @@ pub struct ViewState {
     pub selected: Option<String>,
     /// How timeline rows are grouped.
     pub grouping: Grouping,
-    /// Timeline scale.
-    pub zoom: Zoom,
+    /// Timeline scale the reader chose; `None` lets the chart pick one when
+    /// it opens (see [`crate::timeline::opening_zoom`]).
+    pub zoom: Option<Zoom>,
     /// Whether dependency arrows are drawn on the timeline.
     pub arrows: bool,
     /// Table order.
@@ -45,7 +46,7 @@ impl ViewState {
             match key {
                 "m" if !value.is_empty() => state.selected = Some(value.to_string()),
                 "group" => state.grouping = Grouping::parse(value).unwrap_or_default(),
-                "zoom" => state.zoom = Zoom::parse(value).unwrap_or_default(),
+                "zoom" => state.zoom = Zoom::parse(value),
                 "arrows" => state.arrows = matches!(value, "1" | "true" | "on"),
                 "sort" => state.sort = TableSort::parse(value).unwrap_or_default(),
                 "theme" => state.theme = theme_name(value).map(str::to_string),
@@ -65,8 +66,8 @@ impl ViewState {
         if self.grouping != Grouping::default() {
             pairs.push(("group", self.grouping.as_str().to_string()));
         }
-        if self.zoom != Zoom::default() {
-            pairs.push(("zoom", self.zoom.as_str().to_string()));
+        if let Some(zoom) = self.zoom {
+            pairs.push(("zoom", zoom.as_str().to_string()));
         }
         if self.arrows {
             pairs.push(("arrows", "1".to_string()));
@@ -231,7 +232,7 @@ mod tests {
             },
             selected: Some("PAY-3".into()),
             grouping: Grouping::Document,
-            zoom: Zoom::Quarter,
+            zoom: Some(Zoom::Quarter),
             arrows: true,
             sort: TableSort {
                 key: SortKey::Target,
@@ -268,6 +269,15 @@ mod tests {
             state("group=nonsense&zoom=&theme=auto&arrows=0").to_query(),
             ""
         );
+    }
+
+    #[test]
+    fn a_chosen_zoom_stays_in_the_url_even_months() {
+        // Without `zoom` the chart picks its zoom when it opens, so a reader
+        // who chose months must keep months in a link they share.
+        assert_eq!(state("zoom=month").zoom, Some(Zoom::Month));
+        assert_eq!(state("zoom=month").to_query(), "?zoom=month");
+        assert_eq!(state("zoom=weeks").zoom, None);
     }
 
     #[test]

@@ -455,14 +455,25 @@ const TODAY_FROM_LEFT: f64 = 160.0;
 /// chart, so neither is drawn against the border.
 pub const EDGE_ROOM: f64 = 40.0;
 
+/// Where a chart opens: see [`opening`].
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Opening {
+    /// How far the chart is scrolled sideways.
+    pub from: f64,
+    /// Open milestones with some of their mark in view.
+    pub shown: usize,
+    /// Open milestones on the chart (those with a date).
+    pub open: usize,
+}
+
 /// How far to scroll a chart `view` pixels wide when it opens: today stays
 /// in view, and as many of the milestones a reader still has to act on
 /// (`open`, by index into the slice given to [`layout`]) as fit beside it.
 /// Among equally good windows, the one closest to today at
 /// `TODAY_FROM_LEFT` wins, so a roadmap with nothing overdue opens on the
 /// months ahead. Without today, the window shows the most open milestones,
-/// starting from the earliest. The result is within the chart.
-pub fn opening_scroll(layout: &Layout, open: impl Fn(usize) -> bool, view: f64) -> f64 {
+/// starting from the earliest. The scroll is within the chart.
+pub fn opening(layout: &Layout, open: impl Fn(usize) -> bool, view: f64) -> Opening {
     let spans: Vec<(f64, f64)> = layout
         .rows
         .iter()
@@ -525,7 +536,33 @@ pub fn opening_scroll(layout: &Layout, open: impl Fn(usize) -> bool, view: f64) 
             best = (count, from);
         }
     }
-    best.1.min(layout.width - view).max(0.0)
+    let from = best.1.min(layout.width - view).max(0.0);
+    Opening {
+        from,
+        shown: in_view(from),
+        open: spans.len(),
+    }
+}
+
+/// The zoom a chart `view` pixels wide opens on when the reader has not
+/// chosen one: months, unless months cannot show every open milestone beside
+/// today and quarters show more of them. `quarters` lays the same milestones
+/// out by quarter; it is only called when months fall short.
+pub fn opening_zoom(
+    months: &Layout,
+    quarters: impl FnOnce() -> Layout,
+    open: impl Fn(usize) -> bool,
+    view: f64,
+) -> Zoom {
+    let by_month = opening(months, &open, view);
+    if by_month.shown == by_month.open {
+        return Zoom::Month;
+    }
+    if opening(&quarters(), &open, view).shown > by_month.shown {
+        Zoom::Quarter
+    } else {
+        Zoom::Month
+    }
 }
 
 /// Which side of a chart scrolled to `from` and `view` pixels wide a mark
@@ -920,7 +957,7 @@ mod tests {
         assert!(layout.rows.is_empty());
     }
 
-    /// The chart opened at [`opening_scroll`] for `view` pixels, and which of
+    /// The chart opened at [`opening`] for `view` pixels, and which of
     /// `milestones` (by id) have some of their mark in view.
     fn opened(
         milestones: &[Milestone],
@@ -930,8 +967,9 @@ mod tests {
         let refs: Vec<&Milestone> = milestones.iter().collect();
         let layout = lay(&refs, Grouping::Team, Zoom::Month, today.map(day), false);
         let open = |i: usize| refs[i].status.is_open();
-        let from = opening_scroll(&layout, open, view);
-        let shown = layout
+        let opening = opening(&layout, open, view);
+        let from = opening.from;
+        let shown: Vec<String> = layout
             .rows
             .iter()
             .filter_map(|row| match row {
@@ -943,7 +981,58 @@ mod tests {
                 _ => None,
             })
             .collect();
+        let open_shown = shown
+            .iter()
+            .filter(|id| refs.iter().any(|m| &m.id == *id && m.status.is_open()))
+            .count();
+        assert_eq!(opening.shown, open_shown, "open marks counted in view");
         (layout, from, shown)
+    }
+
+    #[test]
+    fn the_chart_opens_by_quarter_when_months_cannot_show_what_is_open() {
+        // Overdue since September and due at the end of June: about 1,150 px
+        // apart by month, 430 px by quarter.
+        let sample = [
+            milestone("late", Status::Overdue, Some("2025-09-15")),
+            milestone("next", Status::OnTrack, Some("2026-02-10")),
+            milestone("summer", Status::OnTrack, Some("2026-06-30")),
+            milestone("shipped", Status::Done, Some("2024-03-01")),
+        ];
+        let refs: Vec<&Milestone> = sample.iter().collect();
+        let today = Some(day("2026-01-20"));
+        let open = |i: usize| refs[i].status.is_open();
+        let months = lay(&refs, Grouping::Team, Zoom::Month, today, false);
+        let quarters = || lay(&refs, Grouping::Team, Zoom::Quarter, today, false);
+        assert!(opening(&months, open, 700.0).shown < 3);
+        assert_eq!(opening_zoom(&months, quarters, open, 700.0), Zoom::Quarter);
+        let by_quarter = opening(&quarters(), open, 700.0);
+        assert_eq!((by_quarter.shown, by_quarter.open), (3, 3));
+        // With room for all of them by month, months it is, and the quarters
+        // are not even laid out.
+        let wide = opening_zoom(
+            &months,
+            || panic!("quarters laid out though months show everything"),
+            open,
+            3000.0,
+        );
+        assert_eq!(wide, Zoom::Month);
+    }
+
+    #[test]
+    fn months_stay_when_quarters_would_show_no_more() {
+        // Overdue for four years: by quarter as out of reach as by month.
+        let sample = [
+            milestone("ancient", Status::Overdue, Some("2022-01-10")),
+            milestone("next", Status::OnTrack, Some("2026-02-10")),
+        ];
+        let refs: Vec<&Milestone> = sample.iter().collect();
+        let today = Some(day("2026-01-20"));
+        let open = |i: usize| refs[i].status.is_open();
+        let months = lay(&refs, Grouping::Team, Zoom::Month, today, false);
+        let quarters = || lay(&refs, Grouping::Team, Zoom::Quarter, today, false);
+        assert_eq!(opening(&quarters(), open, 700.0).shown, 1);
+        assert_eq!(opening_zoom(&months, quarters, open, 700.0), Zoom::Month);
     }
 
     fn today_in_view(layout: &Layout, from: f64, view: f64) -> bool {

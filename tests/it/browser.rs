@@ -858,7 +858,8 @@ impl TimelineView {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_timeline_opens_on_today_points_at_what_is_out_of_view_and_fits_a_phone() {
+async fn the_timeline_opens_on_today_at_a_zoom_that_fits_points_at_what_is_out_of_view_and_fits_a_phone()
+ {
     let _one = ONE_BROWSER.lock().await;
     let Some(browser) = Browser::open(1400, 1000).await else {
         return;
@@ -869,9 +870,72 @@ async fn the_timeline_opens_on_today_points_at_what_is_out_of_view_and_fits_a_ph
     browser
         .wait_for_rows("every milestone in the table", &all)
         .await;
+    // Read for 2026-01-20, the examples have open milestones from November
+    // 2025 to the end of 2026: more than months can show beside today, so
+    // the chart opens by quarter, with every one of them in view.
+    let roadmap = site.roadmap();
+    let open: Vec<&str> = roadmap
+        .milestones
+        .iter()
+        .filter(|m| m.status.is_open() && m.target.is_some())
+        .map(|m| m.title.as_str())
+        .collect();
+    let zoom_pressed = async |browser: &Browser| {
+        browser
+            .texts(".timeline-panel [aria-label='Zoom'] button[aria-pressed='true']")
+            .await
+    };
+    browser
+        .wait_until("the timeline opened by quarter", async |browser| {
+            let pressed = zoom_pressed(browser).await;
+            if pressed != ["Quarters"] {
+                return Err(format!("the zoom pressed is {pressed:?}"));
+            }
+            let view = look(browser).await?;
+            if !view.today {
+                return Err(format!("today is not in view: {view:?}"));
+            }
+            for title in &open {
+                match view.marks.iter().find(|m| m.title == *title) {
+                    Some(mark) if mark.out.is_none() => {}
+                    mark => return Err(format!("{title} is not in view: {mark:?}")),
+                }
+            }
+            view.hints_match()
+        })
+        .await;
+    let url = browser.client.current_url().await.map(|u| u.to_string());
+    assert!(
+        url.as_ref().is_ok_and(|u| !u.contains("zoom")),
+        "the picked zoom is not written into the link: {url:?}"
+    );
+    browser.screenshot("timeline-by-quarter").await;
+
+    // Months, once chosen, stay chosen: in the link, and over the quarters.
+    browser
+        .client
+        .find(fantoccini::Locator::XPath(
+            "//div[@aria-label='Zoom']/button[normalize-space()='Months']",
+        ))
+        .await
+        .unwrap_or_else(|error| panic!("no Months button: {error}"))
+        .click()
+        .await
+        .unwrap_or_else(|error| panic!("cannot click Months: {error}"));
+    browser
+        .wait_until("months chosen, and kept in the link", async |browser| {
+            let url = browser.client.current_url().await.map(|u| u.to_string());
+            let pressed = zoom_pressed(browser).await;
+            if url.as_ref().is_ok_and(|u| u.contains("zoom=month")) && pressed == ["Months"] {
+                Ok(())
+            } else {
+                Err(format!("{url:?} with {pressed:?} pressed"))
+            }
+        })
+        .await;
     let opened = browser
         .wait_until(
-            "the timeline, opened with hints at its edges",
+            "the timeline by month, with hints at its edges",
             async |browser| {
                 let view = look(browser).await?;
                 if !view.today {
@@ -896,7 +960,6 @@ async fn the_timeline_opens_on_today_points_at_what_is_out_of_view_and_fits_a_ph
         .iter()
         .position(|h| h.row == later.row)
         .unwrap_or_else(|| panic!("no hint on the row of {later:?}"));
-    let roadmap = site.roadmap();
     let milestone = roadmap
         .milestones
         .iter()
@@ -1021,7 +1084,7 @@ async fn a_selected_milestone_is_scrolled_into_view_on_the_timeline() {
     // open beside the page.
     const LOW: &str = "Bootstrap script GA";
     browser
-        .goto(&site.url(&format!("/?m={}", id_of(LOW))))
+        .goto(&site.url(&format!("/?m={}&zoom=month", id_of(LOW))))
         .await;
     browser
         .wait_until("the linked milestone on the chart", async |browser| {

@@ -12,7 +12,7 @@ use super::panels::Visible;
 use crate::facets::document_title;
 use crate::timeline::{
     AXIS_HEIGHT, Grouping, Layout, OutOfView, POINT_RADIUS, ROW_HEIGHT, Row, RowKey, Shape,
-    TeamNames, Zoom, layout, opening_scroll, row_into_view, rows_in_view,
+    TeamNames, Zoom, layout, opening, opening_zoom, row_into_view, rows_in_view,
 };
 use leptos::prelude::AnyView;
 use milepost_shared::Roadmap;
@@ -38,8 +38,18 @@ type DrawnMemo = Memo<Option<Drawn>>;
 /// Timeline with its controls (grouping, zoom, arrows).
 #[component]
 pub fn TimelineSection(store: Store, url: UrlState, visible: Visible) -> impl IntoView {
+    // The zoom the reader chose (kept in the URL), or else the one picked
+    // when the chart first opened, once per page: a search or a live update
+    // does not change the scale under the reader.
+    let picked = RwSignal::new(None::<Zoom>);
+    let zoom = Memo::new(move |_| {
+        url.state
+            .with(|st| st.zoom)
+            .or_else(|| picked.get())
+            .unwrap_or_default()
+    });
     // Only the options that move the chart; selecting a milestone must not redraw it.
-    let options = Memo::new(move |_| url.state.with(|st| (st.grouping, st.zoom, st.arrows)));
+    let options = Memo::new(move |_| url.state.with(|st| (st.grouping, zoom.get(), st.arrows)));
     // A new layout always counts as a change (it is rebuilt only when the
     // data, the filter or the options changed); the chart and the undated
     // list both read it, so it is built once.
@@ -56,17 +66,7 @@ pub fn TimelineSection(store: Store, url: UrlState, visible: Visible) -> impl In
                         .copied()
                         .filter(|&i| i < s.roadmap.milestones.len())
                         .collect();
-                    let milestones: Vec<&Milestone> =
-                        indices.iter().map(|&i| &*s.roadmap.milestones[i]).collect();
-                    let layout = layout(
-                        &milestones,
-                        grouping,
-                        &TeamNames::of(&s.roadmap),
-                        zoom,
-                        Some(today_of(&s.roadmap)),
-                        &s.roadmap.markers,
-                        arrows,
-                    );
+                    let layout = lay_out(&s.roadmap, &indices, (grouping, zoom, arrows));
                     Some(Drawn {
                         generation: s.generation,
                         roadmap: Arc::clone(&s.roadmap),
@@ -136,9 +136,13 @@ pub fn TimelineSection(store: Store, url: UrlState, visible: Visible) -> impl In
     let today_at =
         Memo::new(move |_| drawn.with(|d| d.as_ref().and_then(|d| d.layout.today_x).map(px)));
     Effect::new(move |_| {
+        // A zoom just picked redraws the chart, which opens again.
+        zoom.track();
         if let (Some(element), Some(_)) = (frame.get(), today_at.get()) {
             let view = chart_width(&element);
-            let from = drawn.with_untracked(|d| {
+            let unchosen = url.state.with_untracked(|s| s.zoom.is_none());
+            let pick = unchosen && picked.get_untracked().is_none() && view > 0.0;
+            let opened = drawn.with_untracked(|d| {
                 d.as_ref().map(|d| {
                     let unfinished = |i: usize| {
                         d.roadmap
@@ -146,12 +150,25 @@ pub fn TimelineSection(store: Store, url: UrlState, visible: Visible) -> impl In
                             .get(d.indices[i])
                             .is_some_and(|m| m.status.is_open())
                     };
-                    opening_scroll(&d.layout, unfinished, view)
+                    let zoom = pick.then(|| {
+                        let (grouping, _, arrows) = options.get_untracked();
+                        let quarters =
+                            || lay_out(&d.roadmap, &d.indices, (grouping, Zoom::Quarter, arrows));
+                        opening_zoom(&d.layout, quarters, unfinished, view)
+                    });
+                    (zoom, opening(&d.layout, unfinished, view).from)
                 })
             });
-            if let Some(from) = from {
-                element.set_scroll_left(px(from));
+            let Some((zoom, from)) = opened else {
+                return;
+            };
+            if let Some(zoom) = zoom {
+                picked.set(Some(zoom));
+                if zoom != Zoom::default() {
+                    return;
+                }
             }
+            element.set_scroll_left(px(from));
             measure(&element);
             reveal_selected(&element);
         }
@@ -207,7 +224,7 @@ pub fn TimelineSection(store: Store, url: UrlState, visible: Visible) -> impl In
         };
     let grouping_is =
         move |g: Grouping| Signal::derive(move || url.state.with(|s| s.grouping == g));
-    let zoom_is = move |z: Zoom| Signal::derive(move || url.state.with(|s| s.zoom == z));
+    let zoom_is = move |z: Zoom| Signal::derive(move || zoom.get() == z);
     view! {
         <section class="panel timeline-panel" aria-labelledby="timeline-h">
             <div class="section-head">
@@ -220,8 +237,8 @@ pub fn TimelineSection(store: Store, url: UrlState, visible: Visible) -> impl In
                     </div>
                     <div class="segmented" role="group" aria-label="Zoom">
                         <span class="control-label" aria-hidden="true">"Zoom"</span>
-                        {toggle("Months", zoom_is(Zoom::Month), Box::new(move || url.update(false, |s| s.zoom = Zoom::Month)))}
-                        {toggle("Quarters", zoom_is(Zoom::Quarter), Box::new(move || url.update(false, |s| s.zoom = Zoom::Quarter)))}
+                        {toggle("Months", zoom_is(Zoom::Month), Box::new(move || url.update(false, |s| s.zoom = Some(Zoom::Month))))}
+                        {toggle("Quarters", zoom_is(Zoom::Quarter), Box::new(move || url.update(false, |s| s.zoom = Some(Zoom::Quarter))))}
                     </div>
                     <label class="check">
                         <input
@@ -260,6 +277,22 @@ pub fn TimelineSection(store: Store, url: UrlState, visible: Visible) -> impl In
             </div>
         </section>
     }
+}
+
+/// The chart's layout of the roadmap's milestones at `indices`, with the
+/// options (grouping, zoom, arrows) the reader chose.
+fn lay_out(roadmap: &Roadmap, indices: &[usize], options: (Grouping, Zoom, bool)) -> Layout {
+    let (grouping, zoom, arrows) = options;
+    let milestones: Vec<&Milestone> = indices.iter().map(|&i| &*roadmap.milestones[i]).collect();
+    layout(
+        &milestones,
+        grouping,
+        &TeamNames::of(roadmap),
+        zoom,
+        Some(today_of(roadmap)),
+        &roadmap.markers,
+        arrows,
+    )
 }
 
 /// Undated milestones listed beside the chart before "and N more".
