@@ -208,6 +208,55 @@ pub struct MarkerLine {
     pub x: f64,
     pub title: String,
     pub date: NaiveDate,
+    /// Where its label is drawn: see [`marker_label`].
+    pub label: Label,
+}
+
+/// A label on the axis: text starting at `x`, or ending there when `end`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Label {
+    pub x: f64,
+    pub end: bool,
+}
+
+/// Half the width of the "Today" flag above the today line.
+pub const TODAY_FLAG_HALF: f64 = 22.0;
+/// Room between a label and its line, or the flag.
+const LABEL_GAP: f64 = 4.0;
+/// A generous width per character of a 10 px label.
+const LABEL_CHAR_WIDTH: f64 = 6.0;
+
+/// Where the label of a marker at `x` goes on the axis: right of its line,
+/// unless it would run into the "Today" flag at `today`; then left of its
+/// line when that is clear of the flag and within the chart, or else just
+/// right of the flag.
+pub fn marker_label(x: f64, title: &str, today: Option<f64>) -> Label {
+    let right = Label {
+        x: x + LABEL_GAP,
+        end: false,
+    };
+    let Some(today) = today else {
+        return right;
+    };
+    let width = title.chars().count() as f64 * LABEL_CHAR_WIDTH;
+    let flag = (
+        today - TODAY_FLAG_HALF - LABEL_GAP,
+        today + TODAY_FLAG_HALF + LABEL_GAP,
+    );
+    let clear = |from: f64, to: f64| to <= flag.0 || from >= flag.1;
+    if clear(x + LABEL_GAP, x + LABEL_GAP + width) {
+        right
+    } else if x - LABEL_GAP - width >= 0.0 && clear(x - LABEL_GAP - width, x - LABEL_GAP) {
+        Label {
+            x: x - LABEL_GAP,
+            end: true,
+        }
+    } else {
+        Label {
+            x: flag.1,
+            end: false,
+        }
+    }
 }
 
 /// Everything the timeline draws.
@@ -342,19 +391,24 @@ pub fn layout(
     } else {
         Vec::new()
     };
+    let today_x = today.map(x_of);
     let markers = markers
         .iter()
-        .map(|marker| MarkerLine {
-            x: x_of(marker.date),
-            title: marker.title.clone(),
-            date: marker.date,
+        .map(|marker| {
+            let x = x_of(marker.date);
+            MarkerLine {
+                x,
+                title: marker.title.clone(),
+                date: marker.date,
+                label: marker_label(x, &marker.title, today_x),
+            }
         })
         .collect();
     Layout {
         width,
         height: y,
         ticks,
-        today_x: today.map(x_of),
+        today_x,
         rows,
         arrows,
         markers,
@@ -955,6 +1009,63 @@ mod tests {
         assert_eq!(layout.origin, day("2026-02-01"));
         assert_eq!(layout.markers[0].x, 4.0);
         assert!(layout.rows.is_empty());
+    }
+
+    #[test]
+    fn a_marker_label_keeps_clear_of_the_today_flag() {
+        let title = "Relevance review"; // 16 characters, at most 96 px
+        let today = 500.0;
+        // The flag with its gap, and a label's span as drawn.
+        let flag = (today - TODAY_FLAG_HALF - 4.0, today + TODAY_FLAG_HALF + 4.0);
+        let span = |label: Label| {
+            let width = 16.0 * LABEL_CHAR_WIDTH;
+            if label.end {
+                (label.x - width, label.x)
+            } else {
+                (label.x, label.x + width)
+            }
+        };
+        let clear = |label: Label| {
+            let (from, to) = span(label);
+            to <= flag.0 || from >= flag.1
+        };
+        // Far from today, or with no today: right of its line.
+        let far = Label {
+            x: 104.0,
+            end: false,
+        };
+        assert_eq!(marker_label(100.0, title, Some(today)), far);
+        assert_eq!(marker_label(100.0, title, None), far);
+        // A week or two before today: left of its line.
+        let before = marker_label(today - 40.0, title, Some(today));
+        assert_eq!(
+            before,
+            Label {
+                x: today - 44.0,
+                end: true
+            }
+        );
+        assert!(clear(before));
+        // Just after today: both sides of its line are under the flag, so it
+        // starts right after the flag.
+        let after = marker_label(today + 8.0, title, Some(today));
+        assert_eq!(
+            after,
+            Label {
+                x: flag.1,
+                end: false
+            }
+        );
+        assert!(clear(after));
+        // Before today but too near the chart's start for the left side.
+        let early = marker_label(30.0, title, Some(70.0));
+        assert_eq!(
+            early,
+            Label {
+                x: 70.0 + TODAY_FLAG_HALF + 4.0,
+                end: false
+            }
+        );
     }
 
     /// The chart opened at [`opening`] for `view` pixels, and which of

@@ -12,7 +12,7 @@ use super::panels::Visible;
 use crate::facets::document_title;
 use crate::timeline::{
     AXIS_HEIGHT, Grouping, Layout, OutOfView, POINT_RADIUS, ROW_HEIGHT, Row, RowKey, Shape,
-    TeamNames, Zoom, layout, opening, opening_zoom, row_into_view, rows_in_view,
+    TODAY_FLAG_HALF, TeamNames, Zoom, layout, opening, opening_zoom, row_into_view, rows_in_view,
 };
 use leptos::prelude::AnyView;
 use milepost_shared::Roadmap;
@@ -404,12 +404,19 @@ fn Chart(
             let marker_labels = scale
                 .markers
                 .iter()
-                .map(|marker| view! { <text class="marker-label" x=px(marker.x + 4.0) y=13>{marker.title.clone()}</text> })
+                .map(|marker| {
+                    let anchor = if marker.label.end { "end" } else { "start" };
+                    view! {
+                        <text class="marker-label" x=px(marker.label.x) y=13 text-anchor=anchor>
+                            {marker.title.clone()}
+                        </text>
+                    }
+                })
                 .collect_view();
             let today_label = scale.today_x.map(|x| {
                 view! {
                     <g class="today-flag">
-                        <rect x=px(x - 22.0) y=2 width=44 height=15 rx=3></rect>
+                        <rect x=px(x - TODAY_FLAG_HALF) y=2 width=px(2.0 * TODAY_FLAG_HALF) height=15 rx=3></rect>
                         <text x=px(x) y=13 text-anchor="middle">"Today"</text>
                     </g>
                 }
