@@ -168,6 +168,15 @@ impl Layout {
         }
     }
 
+    /// The mark and row top of the first milestone on the chart for which
+    /// `is` holds (given its index into the slice laid out).
+    pub fn find_mark(&self, is: impl Fn(usize) -> bool) -> Option<(Shape, f64)> {
+        self.rows.iter().find_map(|row| match row {
+            Row::Milestone { index, shape, y } if is(*index) => Some((*shape, *y)),
+            _ => None,
+        })
+    }
+
     /// The rows in `range` (see [`rows_in_view`]) with their keys, in order.
     pub fn keyed_rows(
         &self,
@@ -1009,6 +1018,23 @@ mod tests {
         assert_eq!(layout.origin, day("2026-02-01"));
         assert_eq!(layout.markers[0].x, 4.0);
         assert!(layout.rows.is_empty());
+    }
+
+    #[test]
+    fn a_milestone_is_found_on_its_row_and_an_undated_one_is_not() {
+        let sample = sample();
+        let refs: Vec<&Milestone> = sample.iter().collect();
+        let layout = lay(&refs, Grouping::Team, Zoom::Month, None, false);
+        let by_id = |id: &str| layout.find_mark(|i| refs[i].id == id);
+        // "sec" is the fourth row, under its team's heading.
+        let Some((shape, y)) = by_id("sec") else {
+            panic!("sec is not on the chart: {:?}", layout.rows);
+        };
+        assert_eq!(y, 4.0 * ROW_HEIGHT);
+        let target = (day("2026-03-31") - layout.origin).num_days() as f64 * 4.0;
+        assert_eq!(shape, Shape::Point { x: target });
+        assert_eq!(by_id("tbd"), None, "undated milestones are listed beside");
+        assert_eq!(by_id("nobody"), None);
     }
 
     #[test]

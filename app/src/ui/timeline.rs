@@ -108,16 +108,11 @@ pub fn TimelineSection(store: Store, url: UrlState, visible: Visible) -> impl In
         };
         let found = drawn.with_untracked(|d| {
             let d = d.as_ref()?;
-            d.layout.rows.iter().find_map(|row| match row {
-                Row::Milestone { index, shape, y }
-                    if d.roadmap
-                        .milestones
-                        .get(d.indices[*index])
-                        .is_some_and(|m| m.id == id) =>
-                {
-                    Some((*shape, *y))
-                }
-                _ => None,
+            d.layout.find_mark(|i| {
+                d.roadmap
+                    .milestones
+                    .get(d.indices[i])
+                    .is_some_and(|m| m.id == id)
             })
         });
         let Some((shape, y)) = found else {
