@@ -387,6 +387,17 @@ impl Browser {
         std::fs::write(&path, png).unwrap_or_else(|error| panic!("{}: {error}", path.display()));
     }
 
+    /// Clicks the element `locator` finds (`what` names it in a failure).
+    async fn click(&self, locator: fantoccini::Locator<'_>, what: &str) {
+        self.client
+            .find(locator)
+            .await
+            .unwrap_or_else(|error| panic!("no {what}: {error}"))
+            .click()
+            .await
+            .unwrap_or_else(|error| panic!("cannot click {what}: {error}"));
+    }
+
     /// Presses and releases one key in the focused element.
     async fn press(&self, key: Key) {
         let key: char = key.into();
@@ -913,15 +924,13 @@ async fn the_timeline_opens_on_today_at_a_zoom_that_fits_points_at_what_is_out_o
 
     // Months, once chosen, stay chosen: in the link, and over the quarters.
     browser
-        .client
-        .find(fantoccini::Locator::XPath(
-            "//div[@aria-label='Zoom']/button[normalize-space()='Months']",
-        ))
-        .await
-        .unwrap_or_else(|error| panic!("no Months button: {error}"))
-        .click()
-        .await
-        .unwrap_or_else(|error| panic!("cannot click Months: {error}"));
+        .click(
+            fantoccini::Locator::XPath(
+                "//div[@aria-label='Zoom']/button[normalize-space()='Months']",
+            ),
+            "the Months button",
+        )
+        .await;
     browser
         .wait_until("months chosen, and kept in the link", async |browser| {
             let url = browser.client.current_url().await.map(|u| u.to_string());
@@ -1104,15 +1113,11 @@ async fn a_selected_milestone_is_scrolled_into_view_on_the_timeline() {
         "{LATER} should be out of view first: {later:?}"
     );
     browser
-        .client
-        .find(fantoccini::Locator::Css(&format!(
-            "button.tl-label[aria-label^='{LATER} — ']"
-        )))
-        .await
-        .unwrap_or_else(|error| panic!("no label for {LATER}: {error}"))
-        .click()
-        .await
-        .unwrap_or_else(|error| panic!("cannot click the label of {LATER}: {error}"));
+        .click(
+            fantoccini::Locator::Css(&format!("button.tl-label[aria-label^='{LATER} — ']")),
+            &format!("the label of {LATER}"),
+        )
+        .await;
     browser
         .wait_until("the chosen milestone on the chart", async |browser| {
             detail_shows(browser, LATER).await?;
@@ -1161,15 +1166,11 @@ box.scrollLeft += mark.getBoundingClientRect().left - right - 60;
         })
         .await;
     browser
-        .client
-        .find(fantoccini::Locator::Css(
-            "button[aria-label='Close details']",
-        ))
-        .await
-        .unwrap_or_else(|error| panic!("no close button: {error}"))
-        .click()
-        .await
-        .unwrap_or_else(|error| panic!("cannot close the detail panel: {error}"));
+        .click(
+            fantoccini::Locator::Css("button[aria-label='Close details']"),
+            "the detail panel's close button",
+        )
+        .await;
     browser
         .wait_until("the hints at the wider chart's edge", async |browser| {
             let view = look(browser).await?;
