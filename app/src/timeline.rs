@@ -1126,6 +1126,22 @@ mod tests {
         (layout, from, shown)
     }
 
+    /// `sample` read on 2026-01-20 for a chart `view` pixels wide: the zoom
+    /// it opens on, and how many open milestones show by month and by
+    /// quarter (each opened as [`opening`] places it).
+    fn zoom_for(sample: &[Milestone], view: f64) -> (Zoom, usize, usize) {
+        let refs: Vec<&Milestone> = sample.iter().collect();
+        let today = Some(day("2026-01-20"));
+        let open = |i: usize| refs[i].status.is_open();
+        let months = lay(&refs, Grouping::Team, Zoom::Month, today, false);
+        let quarters = || lay(&refs, Grouping::Team, Zoom::Quarter, today, false);
+        let zoom = opening_zoom(&months, quarters, open, view);
+        let by_month = opening(&months, open, view);
+        let by_quarter = opening(&quarters(), open, view);
+        assert_eq!(by_month.open, by_quarter.open);
+        (zoom, by_month.shown, by_quarter.shown)
+    }
+
     #[test]
     fn the_chart_opens_by_quarter_when_months_cannot_show_what_is_open() {
         // Overdue since September and due at the end of June: about 1,150 px
@@ -1136,21 +1152,24 @@ mod tests {
             milestone("summer", Status::OnTrack, Some("2026-06-30")),
             milestone("shipped", Status::Done, Some("2024-03-01")),
         ];
-        let refs: Vec<&Milestone> = sample.iter().collect();
-        let today = Some(day("2026-01-20"));
-        let open = |i: usize| refs[i].status.is_open();
-        let months = lay(&refs, Grouping::Team, Zoom::Month, today, false);
-        let quarters = || lay(&refs, Grouping::Team, Zoom::Quarter, today, false);
-        assert!(opening(&months, open, 700.0).shown < 3);
-        assert_eq!(opening_zoom(&months, quarters, open, 700.0), Zoom::Quarter);
-        let by_quarter = opening(&quarters(), open, 700.0);
-        assert_eq!((by_quarter.shown, by_quarter.open), (3, 3));
+        let (zoom, by_month, by_quarter) = zoom_for(&sample, 700.0);
+        assert_eq!((zoom, by_quarter), (Zoom::Quarter, 3));
+        assert!(by_month < 3, "{by_month} shown by month");
         // With room for all of them by month, months it is, and the quarters
         // are not even laid out.
+        assert_eq!(zoom_for(&sample, 3000.0), (Zoom::Month, 3, 3));
+        let refs: Vec<&Milestone> = sample.iter().collect();
+        let months = lay(
+            &refs,
+            Grouping::Team,
+            Zoom::Month,
+            Some(day("2026-01-20")),
+            false,
+        );
         let wide = opening_zoom(
             &months,
             || panic!("quarters laid out though months show everything"),
-            open,
+            |i| refs[i].status.is_open(),
             3000.0,
         );
         assert_eq!(wide, Zoom::Month);
@@ -1163,13 +1182,7 @@ mod tests {
             milestone("ancient", Status::Overdue, Some("2022-01-10")),
             milestone("next", Status::OnTrack, Some("2026-02-10")),
         ];
-        let refs: Vec<&Milestone> = sample.iter().collect();
-        let today = Some(day("2026-01-20"));
-        let open = |i: usize| refs[i].status.is_open();
-        let months = lay(&refs, Grouping::Team, Zoom::Month, today, false);
-        let quarters = || lay(&refs, Grouping::Team, Zoom::Quarter, today, false);
-        assert_eq!(opening(&quarters(), open, 700.0).shown, 1);
-        assert_eq!(opening_zoom(&months, quarters, open, 700.0), Zoom::Month);
+        assert_eq!(zoom_for(&sample, 700.0), (Zoom::Month, 1, 1));
     }
 
     fn today_in_view(layout: &Layout, from: f64, view: f64) -> bool {
