@@ -435,6 +435,20 @@ fn a_derived_title_ends_with_the_first_paragraph() {
 }
 
 #[test]
+fn a_derived_title_does_not_end_in_the_dash_before_a_field() {
+    for (item, title) in [
+        ("Drop legacy API — depends on S-1", "Drop legacy API"),
+        ("Drop legacy API - due 2026-03-01", "Drop legacy API"),
+        ("Drop legacy API: (owner: Platform)", "Drop legacy API"),
+        ("Opt-in telemetry", "Opt-in telemetry"),
+        ("Ship it — then tell people", "Ship it"),
+    ] {
+        let roadmap = read_one("plan.md", &format!("- [ ] {item}\n"), TODAY);
+        assert_eq!(only(&roadmap).title, title, "from {item:?}");
+    }
+}
+
+#[test]
 fn long_titles_are_cut_at_a_word() {
     let long = "word ".repeat(40);
     let roadmap = read_one("plan.md", &format!("- [ ] {long}\n"), TODAY);

@@ -1154,18 +1154,19 @@ fn without_spans(text: &str, spans: &[Range<usize>], from: usize) -> String {
 fn derive_title(text: &str) -> String {
     let first_paragraph = text.split('\n').next().unwrap_or_default();
     let plain = strip_markup_cow(first_paragraph);
-    // The first of `. ` `! ` `? ` ` — ` ` – ` ` - ` `: `, in one pass.
+    // The first of `. ` `! ` `? ` ` — ` ` – ` ` - ` `: `, in one pass. A
+    // dash at the very end counts too: it is what is left of `Title — due
+    // 2026-03-01` once the field is taken out.
     let bytes = plain.as_bytes();
     let end = (0..bytes.len())
         .find(|&index| {
             let rest = &bytes[index + 1..];
+            let dash = |dash: &[u8]| {
+                rest.starts_with(dash) && rest.get(dash.len()).is_none_or(|&b| b == b' ')
+            };
             match bytes[index] {
                 b'.' | b'!' | b'?' | b':' => rest.first() == Some(&b' '),
-                b' ' => {
-                    rest.starts_with("— ".as_bytes())
-                        || rest.starts_with("– ".as_bytes())
-                        || rest.starts_with(b"- ")
-                }
+                b' ' => dash("—".as_bytes()) || dash("–".as_bytes()) || dash(b"-"),
                 _ => false,
             }
         })
