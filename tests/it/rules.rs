@@ -449,6 +449,41 @@ fn a_derived_title_does_not_end_in_the_dash_before_a_field() {
 }
 
 #[test]
+fn a_target_written_as_a_field_warns_when_it_is_not_a_date() {
+    // `target:` with a colon is a field even when no date follows; the text
+    // is kept as written and warned about, as a table's target cell is.
+    for (item, target_text, warns) in [
+        (
+            "**S-3 Typo tolerance** (target: H3 2026)",
+            Some("H3 2026"),
+            true,
+        ),
+        (
+            "Typo tolerance (owner: Search, due: next sprint)",
+            Some("next sprint"),
+            true,
+        ),
+        ("Typo tolerance. Target: spring", Some("spring"), true),
+        ("Typo tolerance. Target: someday", Some("someday"), false),
+        ("Typo tolerance (target: TBD)", Some("TBD"), false),
+        ("Typo tolerance (by the way, owner: Search)", None, false),
+        ("Typo tolerance, due soon", None, false),
+    ] {
+        let roadmap = read_one("plan.md", &format!("- [ ] {item}\n"), TODAY);
+        let m = only(&roadmap);
+        assert_eq!(m.target_text.as_deref(), target_text, "from {item:?}");
+        assert_eq!(m.target, None, "from {item:?}");
+        assert_eq!(m.status, Status::Unscheduled, "from {item:?}");
+        assert_eq!(
+            warned(&roadmap, "is not a date"),
+            warns,
+            "from {item:?}: {:?}",
+            roadmap.diagnostics
+        );
+    }
+}
+
+#[test]
 fn long_titles_are_cut_at_a_word() {
     let long = "word ".repeat(40);
     let roadmap = read_one("plan.md", &format!("- [ ] {long}\n"), TODAY);

@@ -300,7 +300,8 @@ pub(crate) fn inline_fields(
                     })
         {
             let value_start = index + keyword.len();
-            if let Some(value_end) = field_value(text, value_start, key, anchor, fields) {
+            let declared = keyword.ends_with(':');
+            if let Some(value_end) = field_value(text, value_start, key, declared, anchor, fields) {
                 // Take a joining comma or "and" before the field with it.
                 let mut span_start = index;
                 let before = text[..index].trim_end();
@@ -411,7 +412,7 @@ fn parenthesised(
             let value = part[keyword.strip_suffix(' ').unwrap_or(keyword).len()..]
                 .trim_start_matches([':', ' '])
                 .trim();
-            if store(key, value, anchor, fields) {
+            if store(key, value, keyword.ends_with(':'), anchor, fields) {
                 any = true;
                 previous = Some(key);
                 continue;
@@ -437,20 +438,27 @@ fn parenthesised(
 }
 
 /// Stores one keyed value; false when the value does not fit the key
-/// (`by the way` is no target).
-fn store(key: Key, value: &str, anchor: NaiveDate, fields: &mut InlineFields) -> bool {
+/// (`by the way` is no target). A target or start `declared` with a colon
+/// (`target: H3 2026`) is kept as written even when it is no date, so that
+/// it is warned about, as a table's target cell is, and not read as prose.
+fn store(
+    key: Key,
+    value: &str,
+    declared: bool,
+    anchor: NaiveDate,
+    fields: &mut InlineFields,
+) -> bool {
     if value.is_empty() {
         return false;
     }
     match key {
         Key::Owners => fields.owners.push(value.to_string()),
         Key::Target | Key::Start => {
-            let Some((found, len)) = read_date_prefix(value, anchor) else {
-                return false;
+            let len = match read_date_prefix(value, anchor) {
+                Some((DateRead::Date(..) | DateRead::Impossible, len)) => len,
+                _ if declared => value.len(),
+                _ => return false,
             };
-            if !matches!(found, DateRead::Date(..) | DateRead::Impossible) {
-                return false;
-            }
             let date = value[..len].to_string();
             if key == Key::Target {
                 fields.target = Some(date);
@@ -465,10 +473,12 @@ fn store(key: Key, value: &str, anchor: NaiveDate, fields: &mut InlineFields) ->
 }
 
 /// Reads a field outside parentheses from `start`; returns where it ends.
+/// `declared`: the keyword ended with a colon (see [`store`]).
 fn field_value(
     text: &str,
     start: usize,
     key: Key,
+    declared: bool,
     anchor: NaiveDate,
     fields: &mut InlineFields,
 ) -> Option<usize> {
@@ -478,8 +488,12 @@ fn field_value(
     let rest = &text[value_start..];
     match key {
         Key::Target | Key::Start => {
-            let (found, len) = read_date_prefix(rest, anchor)?;
-            if !matches!(found, DateRead::Date(..) | DateRead::Impossible) {
+            let len = match read_date_prefix(rest, anchor) {
+                Some((DateRead::Date(..) | DateRead::Impossible, len)) => len,
+                _ if declared => rest[..clause_end(rest)].trim_end().len(),
+                _ => return None,
+            };
+            if len == 0 {
                 return None;
             }
             let date = rest[..len].to_string();
@@ -513,7 +527,7 @@ fn field_value(
                 // `owner X` without a colon reads as prose ("the owner will …").
                 return None;
             }
-            store(key, value, anchor, fields).then_some(value_start + end)
+            store(key, value, declared, anchor, fields).then_some(value_start + end)
         }
     }
 }
