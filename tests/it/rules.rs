@@ -784,6 +784,29 @@ fn description_html_is_sanitised() {
 }
 
 #[test]
+fn a_yaml_milestone_without_a_title_is_skipped_with_the_reason() {
+    let text = "milestones:\n  - id: A\n    title: Kept\n  - id: B\n    title: [not, one, line]\n  - id: C\n    title:\n  - id: D\n    name: Also kept\n";
+    let roadmap = read_one("plan.roadmap.yaml", text, TODAY);
+    let ids: Vec<&str> = roadmap.milestones.iter().map(|m| m.id.as_str()).collect();
+    assert_eq!(ids, ["A", "D"]);
+    let said: Vec<(u32, &str)> = roadmap
+        .diagnostics
+        .iter()
+        .map(|d| (d.line, d.message.as_str()))
+        .collect();
+    assert_eq!(
+        said,
+        [
+            (
+                4,
+                "milestone title is not text (a list or a mapping); write it as one line of text; skipped"
+            ),
+            (6, "milestone has no title; skipped"),
+        ]
+    );
+}
+
+#[test]
 fn yaml_files_without_roadmap_shape_are_ignored_quietly() {
     let roadmap = read_one("config.yaml", "name: thing\nitems: [1, 2]\n", TODAY);
     assert!(roadmap.milestones.is_empty() && roadmap.diagnostics.is_empty());

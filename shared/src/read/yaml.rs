@@ -298,6 +298,23 @@ pub(crate) fn read_document_fields(root: &Node, extraction: &mut Extraction, lin
     }
 }
 
+/// A milestone entry's `title` (or `name`). Without one, or with one that
+/// is not text, a warning says which, and the entry is skipped.
+fn entry_title<'n>(item: &'n Node, extraction: &mut Extraction) -> Option<&'n str> {
+    let field = item.get_any(&["title", "name"]);
+    if let Some(title) = field.and_then(Node::text) {
+        return Some(title);
+    }
+    let message = if field.is_some_and(|node| matches!(node.value, Value::List(_) | Value::Map(_)))
+    {
+        "milestone title is not text (a list or a mapping); write it as one line of text; skipped"
+    } else {
+        "milestone has no title; skipped"
+    };
+    extraction.diagnose(item.line, Severity::Warning, message.to_string());
+    None
+}
+
 fn extract_native(root: &Node, extraction: &mut Extraction) {
     let Some(list) = root.get("milestones") else {
         return;
@@ -312,12 +329,7 @@ fn extract_native(root: &Node, extraction: &mut Extraction) {
             );
             continue;
         }
-        let Some(title) = item.get_any(&["title", "name"]).and_then(Node::text) else {
-            extraction.diagnose(
-                item.line,
-                Severity::Warning,
-                "milestone has no title; skipped".to_string(),
-            );
+        let Some(title) = entry_title(item, extraction) else {
             continue;
         };
         let description = item
@@ -430,12 +442,7 @@ fn subtask_state(subtask: &Node) -> Option<State> {
 fn extract_sierra(root: &Node, extraction: &mut Extraction) {
     if let Some(list) = root.get("milestones") {
         for item in list.items() {
-            let Some(title) = item.get_any(&["title", "name"]).and_then(Node::text) else {
-                extraction.diagnose(
-                    item.line,
-                    Severity::Warning,
-                    "milestone has no title; skipped".to_string(),
-                );
+            let Some(title) = entry_title(item, extraction) else {
                 continue;
             };
             let description = item
