@@ -247,6 +247,50 @@ fn a_folded_status_change_reaches_its_dependents() {
 }
 
 #[test]
+fn a_document_a_catalog_names_silences_its_warning_when_it_appears() {
+    let catalog = "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: checkout\n  annotations:\n    milepost.io/roadmap: docs/roadmap.md\n";
+    let mut reader = Reader::new(ReadOptions::new(day(TODAY)));
+    reader.set_source("catalog-info.yaml", catalog.as_bytes());
+    reader.set_source("other.md", b"- [ ] Other (due 2026-05-01)\n");
+    let warned = |roadmap: &Roadmap| {
+        roadmap.diagnostics.iter().any(|d| {
+            d.message
+                .contains("'docs/roadmap.md', but no such document was read")
+        })
+    };
+    assert!(warned(&reader.roadmap()), "the named document is missing");
+    // Another document changes: folded in, and the warning stays.
+    reader.set_source("other.md", b"- [x] Other (due 2026-05-01)\n");
+    let live = reader.roadmap();
+    assert_eq!(reader.last_read(), ReadKind::Folded(1));
+    assert!(warned(&live), "{:?}", live.diagnostics);
+    // The named document appears: the entity has its roadmap, no warning.
+    reader.set_source("docs/roadmap.md", b"- [ ] Ship it (due 2026-03-01)\n");
+    let live = reader.roadmap();
+    assert!(!warned(&live), "{:?}", live.diagnostics);
+    let fresh = read_files(
+        &[
+            ("catalog-info.yaml".to_string(), catalog.as_bytes().to_vec()),
+            (
+                "docs/roadmap.md".to_string(),
+                b"- [ ] Ship it (due 2026-03-01)\n".to_vec(),
+            ),
+            (
+                "other.md".to_string(),
+                b"- [x] Other (due 2026-05-01)\n".to_vec(),
+            ),
+        ],
+        TODAY,
+    );
+    if let Some(difference) = first_difference(&live, &fresh) {
+        panic!("the live read differs from a fresh one: {difference}");
+    }
+    // And gone again: the warning is back.
+    reader.remove_source("docs/roadmap.md");
+    assert!(warned(&reader.roadmap()));
+}
+
+#[test]
 fn reading_many_documents_at_once_gives_what_reading_them_one_by_one_gives() {
     // Enough documents that `read` and `Reader::set_sources` extract them
     // (and `read` normalises them) on several threads where the machine has

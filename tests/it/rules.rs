@@ -951,6 +951,61 @@ spec:
 }
 
 #[test]
+fn a_catalog_annotation_naming_no_document_read_is_warned_about() {
+    // A typo in the annotation would leave the entity's card empty.
+    let catalog = "\
+apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata:
+  name: checkout
+  annotations:
+    milepost.io/roadmap: roadmap.md, docs/roadmap.md, dir:plans
+---
+apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata:
+  name: search
+  annotations:
+    milepost.io/roadmap: dir:docs
+";
+    let task = "- [ ] Ship it (due 2026-03-01)\n";
+    let roadmap = read_many(
+        &[
+            ("svc/catalog-info.yaml", catalog),
+            ("svc/docs/roadmap.md", task),
+        ],
+        &ReadOptions::new(day(TODAY)),
+    );
+    let said: Vec<(&str, u32, &str)> = roadmap
+        .diagnostics
+        .iter()
+        .map(|d| (d.path.as_str(), d.line, d.message.as_str()))
+        .collect();
+    assert_eq!(
+        said,
+        [
+            (
+                "svc/catalog-info.yaml",
+                6,
+                "milepost.io/roadmap of component:default/checkout names 'svc/roadmap.md', \
+                 but no such document was read; check the path (relative to this file)"
+            ),
+            (
+                "svc/catalog-info.yaml",
+                6,
+                "milepost.io/roadmap of component:default/checkout names the folder 'svc/plans', \
+                 but no document was read from it; check the path (relative to this file)"
+            ),
+        ]
+    );
+    // What the annotations do name still belongs to the entity.
+    assert_eq!(
+        roadmap.documents[0].entity.as_deref(),
+        Some("component:default/checkout")
+    );
+}
+
+#[test]
 fn simple_and_full_front_matter_read_alike() {
     // The first goes through the shortcut for plain `key: value` lines, the
     // second (a quoted value) through the YAML parser: same result.

@@ -240,6 +240,9 @@ pub(crate) struct Assembly {
     pub(crate) known: KnownTeams,
     /// The catalog's claim on each document, in document order.
     pub(crate) claims: Vec<Option<CatalogClaim>>,
+    /// Warnings about catalog annotations that name no document read, with
+    /// the number of the catalog document (see [`unread_annotations`]).
+    pub(crate) catalog: Vec<(usize, Diagnostic)>,
     /// How owners are found among the teams.
     pub(crate) team_names: TeamNames,
     /// Teams before this position were declared (catalog, ownership
@@ -251,6 +254,11 @@ impl Assembly {
     /// The roadmap with every diagnostic, ordered by path and line.
     pub(crate) fn finish(self) -> Roadmap {
         let mut roadmap = self.roadmap;
+        roadmap.diagnostics.extend(
+            self.catalog
+                .into_iter()
+                .map(|(_, diagnostic)| Arc::new(diagnostic)),
+        );
         roadmap.diagnostics.extend(
             self.tagged
                 .into_iter()
@@ -339,12 +347,6 @@ pub(crate) fn assemble(
             }
         }
     }
-    let in_folder = |path: &str, folder: &str| {
-        folder.is_empty()
-            || path
-                .strip_prefix(folder)
-                .is_some_and(|rest| rest.starts_with('/'))
-    };
     let claim_for = |path: &str| -> Option<&CatalogClaim> {
         by_path
             .get(path)
@@ -561,9 +563,65 @@ pub(crate) fn assemble(
         tagged,
         known,
         claims,
+        catalog: unread_annotations(documents),
         team_names: teams.names,
         declared_teams,
     }
+}
+
+/// Whether `path` lies under `folder` (every path lies under the root, `""`).
+fn in_folder(path: &str, folder: &str) -> bool {
+    folder.is_empty()
+        || path
+            .strip_prefix(folder)
+            .is_some_and(|rest| rest.starts_with('/'))
+}
+
+/// A warning for each document or folder a `milepost.io/roadmap`
+/// annotation names that no document read matches: a typo there silently
+/// leaves the entity's card without its roadmap. Each comes with the number
+/// of its catalog document. Only a catalog or the set of documents can
+/// change them, and either makes a [`Reader`](super::Reader) assemble again.
+fn unread_annotations(documents: &[&Extraction]) -> Vec<(usize, Diagnostic)> {
+    let mut found = Vec::new();
+    let mut catalogs = documents
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| d.kind == Kind::Catalog)
+        .peekable();
+    if catalogs.peek().is_none() {
+        return found;
+    }
+    let read: FastSet<&str> = documents.iter().map(|d| d.path.as_str()).collect();
+    for (number, catalog) in catalogs {
+        for entity in &catalog.entities {
+            let missing_paths = entity
+                .roadmap_paths
+                .iter()
+                .filter(|path| !read.contains(path.as_str()))
+                .map(|path| format!("'{path}', but no such document was read"));
+            let empty_folders = entity
+                .roadmap_dirs
+                .iter()
+                .filter(|folder| documents.iter().all(|d| !in_folder(&d.path, folder)))
+                .map(|folder| format!("the folder '{folder}', but no document was read from it"));
+            for named in missing_paths.chain(empty_folders) {
+                found.push((
+                    number,
+                    Diagnostic {
+                        path: catalog.path.clone(),
+                        line: entity.roadmap_line.max(1),
+                        severity: Severity::Warning,
+                        message: format!(
+                            "milepost.io/roadmap of {} names {named}; check the path (relative to this file)",
+                            entity.entity_ref
+                        ),
+                    },
+                ));
+            }
+        }
+    }
+    found
 }
 
 /// One document for [`normalise_all`].

@@ -51,7 +51,10 @@ pub(crate) fn extract_catalog(documents: &[Node], extraction: &mut Extraction) {
             ..CatalogEntity::default()
         };
         if let Some(annotations) = metadata.get("annotations") {
-            if let Some(roadmap) = annotations.get("milepost.io/roadmap").and_then(Node::text) {
+            if let Some(node) = annotations.get("milepost.io/roadmap")
+                && let Some(roadmap) = node.text()
+            {
+                entity.roadmap_line = node.line;
                 for part in roadmap.split(',') {
                     let part = part.trim();
                     if let Some(dir) = part.strip_prefix("dir:") {

@@ -64,6 +64,9 @@ struct LiveDoc {
     /// Diagnostics of the whole-roadmap passes about this document, ordered
     /// by pass, then milestone (for cycles: the order they were found).
     tagged: Vec<(Pass, u32, Diagnostic)>,
+    /// Warnings about this catalog's annotations, from the last assembly
+    /// (only a catalog or a new or deleted document changes them).
+    catalog: Vec<Diagnostic>,
     /// Every diagnostic of the document, in the roadmap's order.
     merged: Vec<Arc<Diagnostic>>,
 }
@@ -125,6 +128,7 @@ impl Live {
             tagged,
             known,
             claims,
+            catalog,
             team_names,
             declared_teams,
         } = assembly;
@@ -150,6 +154,9 @@ impl Live {
             });
         }
         starts.push(position);
+        for (number, diagnostic) in catalog {
+            docs[number].catalog.push(diagnostic);
+        }
         let handle_of = |flat: usize| -> Handle {
             let doc = starts.partition_point(|&start| start <= flat) - 1;
             (doc as u32, (flat - starts[doc]) as u32)
@@ -348,6 +355,7 @@ impl Live {
         let live = &mut self.docs[doc as usize];
         let mut merged: Vec<Arc<Diagnostic>> = Vec::new();
         merged.extend(extraction.diagnostics.iter().cloned().map(Arc::new));
+        merged.extend(live.catalog.iter().cloned().map(Arc::new));
         if let Some(normalised) = &live.normalised {
             merged.extend(normalised.diagnostics.iter().cloned().map(Arc::new));
         }

@@ -114,6 +114,8 @@ pub(crate) struct CatalogEntity {
     pub owner: Option<String>,
     /// Document paths named by `milepost.io/roadmap`, relative to the source root.
     pub roadmap_paths: Vec<String>,
+    /// The line of the `milepost.io/roadmap` annotation.
+    pub roadmap_line: u32,
     /// Folders named by `milepost.io/roadmap: dir:…`.
     pub roadmap_dirs: Vec<String>,
     /// The folder of `backstage.io/techdocs-ref: dir:…`.
