@@ -369,6 +369,67 @@ fn owner_sources_in_order_of_precedence() {
 }
 
 #[test]
+fn an_owner_line_at_the_top_of_a_document_is_its_owner() {
+    let check = |text: &str, owners: &[&str], source: OwnerSource| {
+        let roadmap = read_one("plan.md", text, TODAY);
+        let m = only(&roadmap);
+        assert_eq!(
+            (m.owners.as_slice(), m.owner_source),
+            (
+                owners
+                    .iter()
+                    .map(|o| o.to_string())
+                    .collect::<Vec<_>>()
+                    .as_slice(),
+                source
+            ),
+            "from {text:?}"
+        );
+    };
+    let task = "\n\n## Plan\n\n- [ ] Rotate the signing keys\n";
+    for top in [
+        "**Owner:** Security",
+        "**Owner**: Security",
+        "Owner: Security.",
+        "Intro line\nOwners: [Security](https://teams.example.com/security)",
+    ] {
+        check(
+            &format!("# Keys\n\n{top}{task}"),
+            &["Security"],
+            OwnerSource::Document,
+        );
+    }
+    check(
+        &format!("# Keys\n\n**Owners:** Security, Platform{task}"),
+        &["Security", "Platform"],
+        OwnerSource::Document,
+    );
+    // Front matter wins; a line under a sub-heading, or prose, is no owner.
+    check(
+        &format!("---\nowner: Platform\n---\n# Keys\n\n**Owner:** Security{task}"),
+        &["Platform"],
+        OwnerSource::Document,
+    );
+    check(
+        "# Keys\n\n## Plan\n\nOwner: Security\n\n- [ ] Rotate the signing keys\n",
+        &[],
+        OwnerSource::None,
+    );
+    check(
+        &format!("# Keys\n\nOwner: TBD{task}"),
+        &[],
+        OwnerSource::None,
+    );
+    check(
+        &format!(
+            "# Keys\n\nOwner: whoever picks this up next quarter decides how it is done{task}"
+        ),
+        &[],
+        OwnerSource::None,
+    );
+}
+
+#[test]
 fn section_owners_fall_back_to_every_team_when_nothing_matches() {
     let text = "- [ ] Order pizza\n\n## Teams\n\n- **Security** owns signing keys.\n- **Platform**: runners and caches.\n";
     let roadmap = read_one("plan.md", text, TODAY);

@@ -10,6 +10,7 @@ use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
 
 use super::fields::{Field, InlineFields, Parens, header_field, inline_fields};
 use super::lines::LineIndex;
+use super::owners::is_no_owner;
 use super::raw::{Extraction, Located, RawMilestone, RawTeam};
 use super::render::{description_html, markdown_options};
 use super::states::leading_emoji_state;
@@ -222,6 +223,7 @@ pub(crate) fn extract_markdown(text: &str, extraction: &mut Extraction) {
             {
                 context.table(range, true);
             }
+            Event::End(TagEnd::Paragraph) if list_depth == 0 => context.paragraph(range),
             _ => {}
         }
     }
@@ -324,6 +326,28 @@ impl<'a> Context<'a> {
             title: shared,
             line: self.lines.line(start),
             parent,
+        }
+    }
+
+    /// A paragraph outside lists and tables. Before the first sub-heading,
+    /// a line `**Owner:** Payments` (or `Owners:`, `Team:`) names the
+    /// document's owners when its front matter does not, split on commas
+    /// and semicolons (a markdown line has no list syntax, as YAML has).
+    fn paragraph(&mut self, range: Range<usize>) {
+        let paragraph = &self.text[range];
+        if !self.extraction.owners.is_empty()
+            || !paragraph.contains(':')
+            || self.sections.iter().any(|section| section.level > 1)
+        {
+            return;
+        }
+        if let Some(owners) = paragraph.lines().find_map(owner_line) {
+            for owner in owners.split([',', ';']).map(str::trim) {
+                if !owner.is_empty() && !is_no_owner(owner) {
+                    self.extraction.named_teams.push(owner.to_string());
+                    self.extraction.owners.push(owner.to_string());
+                }
+            }
         }
     }
 
@@ -1147,6 +1171,27 @@ fn without_spans(text: &str, spans: &[Range<usize>], from: usize) -> String {
     }
     out.push_str(text.get(position.min(text.len())..).unwrap_or_default());
     out
+}
+
+/// The owners a line such as `**Owner:** Payments` names; `None` for any
+/// other line, and for prose after the colon (a sentence, or more than a
+/// few words).
+fn owner_line(line: &str) -> Option<String> {
+    let plain = strip_markup(line.trim());
+    let (key, value) = plain.split_once(':')?;
+    let key = key.trim();
+    let is_owner_key = ["owner", "owners", "owned by", "team", "owning team"]
+        .iter()
+        .any(|word| key.eq_ignore_ascii_case(word));
+    let value = value.trim().trim_end_matches('.').trim_end();
+    if !is_owner_key
+        || value.is_empty()
+        || value.contains(". ")
+        || value.split_whitespace().count() > 6
+    {
+        return None;
+    }
+    Some(value.to_string())
 }
 
 /// The title of a task item without a bold lead: the text up to the first

@@ -142,7 +142,7 @@ fn reads_as_itself(text: &str) -> bool {
 }
 
 /// A text that says nobody owns it (`TBD`, `-`, `none`, …).
-fn is_no_owner(text: &str) -> bool {
+pub(crate) fn is_no_owner(text: &str) -> bool {
     NO_OWNER.iter().any(|word| word.eq_ignore_ascii_case(text))
 }
 
