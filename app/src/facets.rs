@@ -140,6 +140,7 @@ mod tests {
             line,
             severity,
             message: format!("{path}:{line}"),
+            entity: None,
         };
         roadmap.diagnostics = vec![
             diagnostic("b.md", 3, Severity::Warning),

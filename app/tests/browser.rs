@@ -14,7 +14,8 @@ use milepost_app::card::CardParams;
 use milepost_app::query::ViewState;
 use milepost_app::ui::{CardBody, Portfolio, Store, UrlState};
 use milepost_shared::{
-    Dependency, Document, Milestone, OwnerSource, Precision, Roadmap, State, Status, Team,
+    Dependency, Diagnostic, Document, Milestone, OwnerSource, Precision, Roadmap, Severity, State,
+    Status, Team,
 };
 use wasm_bindgen::{JsCast, closure::Closure};
 use wasm_bindgen_test::*;
@@ -340,6 +341,38 @@ async fn the_card_explains_how_to_add_a_roadmap_when_the_entity_has_none() {
     let body = text(&root);
     assert!(body.contains("No roadmap yet"), "{body}");
     assert!(body.contains("milepost.io/roadmap"), "{body}");
+    assert!(
+        root.query_selector(".card-problems").unwrap().is_none(),
+        "no problem is known for it: {body}"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn an_empty_card_says_which_annotation_path_was_not_read() {
+    let mut with_typo = roadmap();
+    for (entity, path) in [
+        ("component:default/checkout", "docs/roadmpa.md"),
+        ("component:default/search", "docs/search.md"),
+    ] {
+        with_typo.diagnostics.push(Arc::new(Diagnostic {
+            path: "catalog-info.yaml".into(),
+            line: 6,
+            severity: Severity::Warning,
+            message: format!("milepost.io/roadmap of {entity} names '{path}', but no such document was read; check the path (relative to this file)"),
+            entity: Some(entity.into()),
+        }));
+    }
+    let params = card_params("entity=component:default/checkout");
+    let root = mount(move || view! { <CardBody store=Store::with(with_typo) params/> });
+    settle(10).await;
+    let problems: Vec<String> = all(&root, ".card-problems li").iter().map(text).collect();
+    assert_eq!(problems.len(), 1, "only this entity's: {problems:?}");
+    assert!(
+        problems[0].starts_with("catalog-info.yaml:6 ")
+            && problems[0].contains("'docs/roadmpa.md'"),
+        "{problems:?}"
+    );
+    assert!(text(&root).contains("No roadmap yet"));
 }
 
 #[wasm_bindgen_test]

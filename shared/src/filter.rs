@@ -4,7 +4,7 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use crate::model::{Milestone, Roadmap, Status, Team};
+use crate::model::{Diagnostic, Milestone, Roadmap, Status, Team};
 
 /// Which milestones to show. Empty fields match everything.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -234,10 +234,18 @@ impl Filter {
                 })
             })
             .collect();
+        // And what keeps the filter's entity from its roadmap (a catalog
+        // annotation naming nothing read), so its card can say so.
+        let about_entity = |d: &Diagnostic| {
+            d.entity
+                .as_deref()
+                .zip(self.entity.as_deref())
+                .is_some_and(|(about, wanted)| about.eq_ignore_ascii_case(wanted))
+        };
         let diagnostics = roadmap
             .diagnostics
             .iter()
-            .filter(|d| document_paths.contains(d.path.as_str()))
+            .filter(|d| document_paths.contains(d.path.as_str()) || about_entity(d))
             .cloned()
             .collect();
         let markers = roadmap

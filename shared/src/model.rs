@@ -246,6 +246,11 @@ pub struct Diagnostic {
     pub line: u32,
     pub severity: Severity,
     pub message: String,
+    /// The catalog entity the problem keeps from its roadmap (a
+    /// `milepost.io/roadmap` annotation naming nothing read), so the
+    /// entity's card can say why it is empty. Left out of the JSON when none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entity: Option<String>,
 }
 
 /// How bad a diagnostic is. `milepost check` exits 1 on any error.

@@ -285,6 +285,7 @@ mod tests {
                     line: 7,
                     severity: Severity::Warning,
                     message: "target 'soon' is not a date".into(),
+                    entity: None,
                 }
                 .into(),
             ],

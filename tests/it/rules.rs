@@ -1064,6 +1064,19 @@ metadata:
         roadmap.documents[0].entity.as_deref(),
         Some("component:default/checkout")
     );
+    // The warnings name their entity, so its card (asking for the entity
+    // only) gets them; another entity's does not.
+    let about = |entity: &str| {
+        let filter = milepost_shared::Filter {
+            entity: Some(entity.to_string()),
+            ..milepost_shared::Filter::default()
+        };
+        filter.apply(&roadmap).diagnostics.len()
+    };
+    assert_eq!(about("Component:default/Checkout"), 2);
+    assert_eq!(about("component:default/search"), 0);
+    let json = serde_json::to_value(&*roadmap.diagnostics[0]).unwrap_or_default();
+    assert_eq!(json["entity"], "component:default/checkout", "{json}");
 }
 
 #[test]

@@ -97,6 +97,9 @@ pub fn CardBody(store: Store, params: CardParams) -> impl IntoView {
     }
 }
 
+/// Problems listed in the card's empty state before "and N more".
+const CARD_PROBLEMS: usize = 5;
+
 /// Counts, next milestones and the link out, or the empty state.
 #[component]
 fn CardContent(
@@ -118,10 +121,37 @@ fn CardContent(
             .or_else(|| params.filter.document.clone())
             .or_else(|| params.filter.team.clone())
             .unwrap_or_else(|| "this entity".to_string());
+        // Why, when Milepost knows: an annotation naming a document it did
+        // not read, or problems in a document that yielded no milestone.
+        let problems = params.filter.apply(&roadmap).diagnostics;
+        let problems = (!problems.is_empty()).then(|| {
+            let more = problems.len().saturating_sub(CARD_PROBLEMS);
+            let items = problems
+                .iter()
+                .take(CARD_PROBLEMS)
+                .map(|d| {
+                    view! {
+                        <li>
+                            <code>{format!("{}:{}", d.path, d.line)}</code>
+                            " "
+                            {d.message.clone()}
+                        </li>
+                    }
+                })
+                .collect_view();
+            view! {
+                <div class="notice warn card-problems" role="note">
+                    <p>"What Milepost could not read for it:"</p>
+                    <ul>{items}</ul>
+                    {(more > 0).then(|| view! { <p>{format!("and {more} more")}</p> })}
+                </div>
+            }
+        });
         return view! {
             <div class="card-state empty">
                 <p class="state-title">"No roadmap yet"</p>
                 <p>{format!("Milepost has no milestones for {subject}.")}</p>
+                {problems}
                 <p>
                     "To add one, write the roadmap as markdown or YAML in the repository and name it in the entity's "
                     <code>"catalog-info.yaml"</code> ":"

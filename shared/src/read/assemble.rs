@@ -616,6 +616,7 @@ fn unread_annotations(documents: &[&Extraction]) -> Vec<(usize, Diagnostic)> {
                             "milepost.io/roadmap of {} names {named}; check the path (relative to this file)",
                             entity.entity_ref
                         ),
+                        entity: Some(entity.entity_ref.clone()),
                     },
                 ));
             }
@@ -717,6 +718,7 @@ pub(crate) fn read_document(
             line: line.max(1),
             severity: Severity::Warning,
             message,
+            entity: None,
         });
     };
     let day_of = |located: &Option<Located>, what: &str, warn: &mut dyn FnMut(u32, String)| {
@@ -1061,6 +1063,7 @@ fn assign_ids(
                         "duplicate id '{}' (first used at {first_path}:{first_line}); this milestone is '{unique}'",
                         milestone.id
                     ),
+                    entity: None,
                 },
             });
             first_seen.insert(Cow::Owned(unique.to_lowercase()), index);

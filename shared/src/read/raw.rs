@@ -54,6 +54,7 @@ impl Extraction {
             line: line.max(1),
             severity,
             message,
+            entity: None,
         });
     }
 }

@@ -316,6 +316,7 @@ pub(crate) fn ambiguous(milestone: &Milestone, text: &str, names: &[&str]) -> Di
             milestone.id,
             names.join(", ")
         ),
+        entity: None,
     }
 }
 
@@ -330,6 +331,7 @@ pub(crate) fn dangling(milestone: &Milestone, text: &str) -> Option<Diagnostic> 
             "dependency '{text}' of '{}' looks like an id but no milestone has it; kept as external",
             milestone.id
         ),
+        entity: None,
     })
 }
 
@@ -455,6 +457,7 @@ pub(crate) fn self_dependency<R: PartialEq>(
             "'{}' depends on itself; remove that dependency",
             milestone.id
         ),
+        entity: None,
     })
 }
 
@@ -525,6 +528,7 @@ pub(crate) fn report_cycles<'m, 'e>(
                                         "dependency cycle: {}; statuses ignore the edge that closes it",
                                         names.join(" → ")
                                     ),
+                                    entity: None,
                                 },
                             );
                         }
@@ -567,6 +571,7 @@ pub(crate) fn schedule_conflicts<'m>(
                     "schedule conflict: '{}' is due {} but depends on '{}', due later ({})",
                     milestone.id, target, dependency.id, dependency_target
                 ),
+                entity: None,
             });
         }
     }
