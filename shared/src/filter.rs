@@ -152,8 +152,20 @@ impl Filter {
         true
     }
 
+    /// Whether `diagnostic` tells what keeps the filter's entity from its
+    /// roadmap (a catalog annotation naming nothing read): an answer for the
+    /// entity keeps it, so its card can say why it is empty.
+    pub fn is_about_entity(&self, diagnostic: &Diagnostic) -> bool {
+        diagnostic
+            .entity
+            .as_deref()
+            .zip(self.entity.as_deref())
+            .is_some_and(|(about, wanted)| about.eq_ignore_ascii_case(wanted))
+    }
+
     /// A copy of the roadmap holding only the matching milestones, the teams
-    /// that own them, their documents and those documents' diagnostics.
+    /// that own them, their documents and those documents' diagnostics,
+    /// and the diagnostics about the filter's entity.
     /// Dependencies keep pointing at ids that may have been filtered out.
     pub fn apply(&self, roadmap: &Roadmap) -> Roadmap {
         if self.is_empty() {
@@ -234,18 +246,10 @@ impl Filter {
                 })
             })
             .collect();
-        // And what keeps the filter's entity from its roadmap (a catalog
-        // annotation naming nothing read), so its card can say so.
-        let about_entity = |d: &Diagnostic| {
-            d.entity
-                .as_deref()
-                .zip(self.entity.as_deref())
-                .is_some_and(|(about, wanted)| about.eq_ignore_ascii_case(wanted))
-        };
         let diagnostics = roadmap
             .diagnostics
             .iter()
-            .filter(|d| document_paths.contains(d.path.as_str()) || about_entity(d))
+            .filter(|d| document_paths.contains(d.path.as_str()) || self.is_about_entity(d))
             .cloned()
             .collect();
         let markers = roadmap

@@ -122,8 +122,12 @@ fn CardContent(
             .or_else(|| params.filter.team.clone())
             .unwrap_or_else(|| "this entity".to_string());
         // Why, when Milepost knows: an annotation naming a document it did
-        // not read, or problems in a document that yielded no milestone.
-        let problems = params.filter.apply(&roadmap).diagnostics;
+        // not read.
+        let problems: Vec<_> = roadmap
+            .diagnostics
+            .iter()
+            .filter(|d| params.filter.is_about_entity(d))
+            .collect();
         let problems = (!problems.is_empty()).then(|| {
             let more = problems.len().saturating_sub(CARD_PROBLEMS);
             let items = problems
