@@ -329,8 +329,8 @@ impl<'a> Context<'a> {
         }
     }
 
-    /// A paragraph outside lists and tables. Before the first sub-heading,
-    /// a line `**Owner:** Payments` (or `Owners:`, `Team:`) names the
+    /// A paragraph outside lists and tables. Not under a heading of level 2
+    /// or deeper, a line `**Owner:** Payments` (or `Owners:`, `Team:`) names the
     /// document's owners when its front matter does not, split on commas
     /// and semicolons (a markdown line has no list syntax, as YAML has).
     fn paragraph(&mut self, range: Range<usize>) {
