@@ -325,6 +325,18 @@ fn configured_teams_are_known() {
     assert_eq!(only(&roadmap).owners, ["R", "D"]);
 }
 
+/// The roadmap's only milestone is owned by `owners`, found as `source`
+/// (`read_from` names the input in a failure).
+fn owned_by(roadmap: &Roadmap, owners: &[&str], source: OwnerSource, read_from: &str) {
+    let m = only(roadmap);
+    let owned: Vec<&str> = m.owners.iter().map(String::as_str).collect();
+    assert_eq!(
+        (owned.as_slice(), m.owner_source),
+        (owners, source),
+        "from {read_from:?}"
+    );
+}
+
 #[test]
 fn owner_sources_in_order_of_precedence() {
     let explicit = "| Milestone | Owner |\n| --- | --- |\n| Thing | Platform |\n";
@@ -334,19 +346,11 @@ fn owner_sources_in_order_of_precedence() {
     let none = "- [ ] Rotate the signing keys\n";
     let options = ReadOptions::new(day(TODAY));
     let check = |files: &[(&str, &str)], owners: &[&str], source: OwnerSource| {
-        let roadmap = read_many(files, &options);
-        let m = only(&roadmap);
-        assert_eq!(
-            (m.owners.as_slice(), m.owner_source),
-            (
-                owners
-                    .iter()
-                    .map(|o| o.to_string())
-                    .collect::<Vec<_>>()
-                    .as_slice(),
-                source
-            ),
-            "{files:?}"
+        owned_by(
+            &read_many(files, &options),
+            owners,
+            source,
+            &format!("{files:?}"),
         );
     };
     check(
@@ -371,20 +375,7 @@ fn owner_sources_in_order_of_precedence() {
 #[test]
 fn an_owner_line_at_the_top_of_a_document_is_its_owner() {
     let check = |text: &str, owners: &[&str], source: OwnerSource| {
-        let roadmap = read_one("plan.md", text, TODAY);
-        let m = only(&roadmap);
-        assert_eq!(
-            (m.owners.as_slice(), m.owner_source),
-            (
-                owners
-                    .iter()
-                    .map(|o| o.to_string())
-                    .collect::<Vec<_>>()
-                    .as_slice(),
-                source
-            ),
-            "from {text:?}"
-        );
+        owned_by(&read_one("plan.md", text, TODAY), owners, source, text);
     };
     let task = "\n\n## Plan\n\n- [ ] Rotate the signing keys\n";
     for top in [
