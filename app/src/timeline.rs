@@ -1031,7 +1031,8 @@ mod tests {
             panic!("sec is not on the chart: {:?}", layout.rows);
         };
         assert_eq!(y, 4.0 * ROW_HEIGHT);
-        let target = (day("2026-03-31") - layout.origin).num_days() as f64 * 4.0;
+        let days = (day("2026-03-31") - layout.origin).num_days() as f64;
+        let target = days * Zoom::Month.px_per_day();
         assert_eq!(shape, Shape::Point { x: target });
         assert_eq!(by_id("tbd"), None, "undated milestones are listed beside");
         assert_eq!(by_id("nobody"), None);

@@ -382,6 +382,8 @@ fn an_owner_line_at_the_top_of_a_document_is_its_owner() {
         "**Owner:** Security",
         "**Owner**: Security",
         "Owner: Security.",
+        "DRI: Security",
+        "_Owned by_: Security",
         "Intro line\nOwners: [Security](https://teams.example.com/security)",
     ] {
         check(
@@ -406,11 +408,9 @@ fn an_owner_line_at_the_top_of_a_document_is_its_owner() {
         &[],
         OwnerSource::None,
     );
-    check(
-        &format!("# Keys\n\nOwner: TBD{task}"),
-        &[],
-        OwnerSource::None,
-    );
+    for prose in ["Owner: TBD", "Lead time: 3 weeks"] {
+        check(&format!("# Keys\n\n{prose}{task}"), &[], OwnerSource::None);
+    }
     check(
         &format!(
             "# Keys\n\nOwner: whoever picks this up next quarter decides how it is done{task}"

@@ -52,6 +52,8 @@ const SYNONYMS: &[(&str, Field)] = &[
     ("details", Field::Description),
     ("scope", Field::Description),
     ("assigned to", Field::Owners),
+    ("owned by", Field::Owners),
+    ("owning team", Field::Owners),
     ("owners", Field::Owners),
     ("owner", Field::Owners),
     ("team", Field::Owners),
@@ -157,6 +159,18 @@ pub(crate) fn header_words_in<'b>(text: &str, buffer: &'b mut [u8; 64]) -> Cow<'
         Ok(words) => Cow::Borrowed(words),
         Err(_) => Cow::Owned(header_words(text)),
     }
+}
+
+/// Whether `key` is, as a whole, one of the owner words a header may use
+/// (`Owner`, `**Owners**`, `Team`, `DRI`, `Owned by`): stricter than
+/// [`header_field`], which finds a field word anywhere in a header, so
+/// that prose such as `Lead time: 3 weeks` names nobody.
+pub(crate) fn names_owners(key: &str) -> bool {
+    let mut buffer = [0u8; 64];
+    let words = header_words_in(key, &mut buffer);
+    SYNONYMS
+        .iter()
+        .any(|&(word, field)| field == Field::Owners && word == words)
 }
 
 /// The field a header names, and whether it is a `horizon` (days) column.

@@ -8,7 +8,7 @@ use std::rc::Rc;
 use chrono::NaiveDate;
 use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
 
-use super::fields::{Field, InlineFields, Parens, header_field, inline_fields};
+use super::fields::{Field, InlineFields, Parens, header_field, inline_fields, names_owners};
 use super::lines::LineIndex;
 use super::owners::is_no_owner;
 use super::raw::{Extraction, Located, RawMilestone, RawTeam};
@@ -1179,12 +1179,8 @@ fn without_spans(text: &str, spans: &[Range<usize>], from: usize) -> String {
 fn owner_line(line: &str) -> Option<String> {
     let plain = strip_markup(line.trim());
     let (key, value) = plain.split_once(':')?;
-    let key = key.trim();
-    let is_owner_key = ["owner", "owners", "owned by", "team", "owning team"]
-        .iter()
-        .any(|word| key.eq_ignore_ascii_case(word));
     let value = value.trim().trim_end_matches('.').trim_end();
-    if !is_owner_key
+    if !names_owners(key)
         || value.is_empty()
         || value.contains(". ")
         || value.split_whitespace().count() > 6
