@@ -225,6 +225,55 @@ fn states_from_markers_and_words() {
 }
 
 #[test]
+fn a_negated_state_word_is_not_that_state() {
+    let check = |cell: &str, expected: State| {
+        let text = format!(
+            "| Milestone | Status | Target |\n| --- | --- | --- |\n| Thing | {cell} | 2026-01-10 |\n"
+        );
+        let roadmap = read_one("plan.md", &text, TODAY);
+        let m = only(&roadmap);
+        assert_eq!(m.state, expected, "{cell:?}");
+        assert!(
+            roadmap.diagnostics.is_empty(),
+            "{cell:?}: {:?}",
+            roadmap.diagnostics
+        );
+    };
+    for cell in [
+        "Not done",
+        "not complete",
+        "Not yet started",
+        "No longer blocked",
+        "isn't done",
+        "Never shipped",
+        "Not in progress",
+    ] {
+        check(cell, State::Planned);
+    }
+    // Past its target and not done: overdue, not done.
+    let text =
+        "| Milestone | Status | Target |\n| --- | --- | --- |\n| Thing | Not done | 2026-01-10 |\n";
+    assert_eq!(
+        only(&read_one("plan.md", text, TODAY)).status,
+        Status::Overdue
+    );
+    // The earliest marker still wins, and a word inside another is no negation.
+    check("Blocked, not started", State::Blocked);
+    check("Knot done", State::Done);
+    // The same in a heading block's field and an inline status.
+    let block = "### Rotate keys\n\n- **Owner**: Security\n- **Status**: Not done yet\n";
+    assert_eq!(
+        only(&read_one("plan.md", block, TODAY)).state,
+        State::Planned
+    );
+    let item = "- [ ] Rotate keys (status: not yet started)\n";
+    assert_eq!(
+        only(&read_one("plan.md", item, TODAY)).state,
+        State::Planned
+    );
+}
+
+#[test]
 fn unknown_state_word_is_planned_with_a_warning() {
     let roadmap = read_one(
         "plan.md",

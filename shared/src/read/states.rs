@@ -60,7 +60,9 @@ const WORDS: &[(&str, State)] = &[
 
 /// The state named in a state cell or field: the earliest marker wins
 /// (`🔴 Blocked — legal review` is blocked; `✅ Done (2026-01-14)` is done).
-/// `None` when the text names no state.
+/// A word after a negation (`Not done`, `not yet started`, `no longer
+/// blocked`, `isn't complete`) says the work is not in that state, which
+/// reads as planned. `None` when the text names no state.
 pub(crate) fn read_state(text: &str) -> Option<State> {
     if text.is_ascii() {
         read_ascii_state(text.as_bytes())
@@ -89,7 +91,7 @@ fn read_any_state(text: &str) -> Option<State> {
                     && !rest[word.len()..].starts_with(|c: char| c.is_alphanumeric())
             });
             if let Some(&(_, state)) = found {
-                return Some(state);
+                return Some(unless_negated(&lower.as_bytes()[..index], state));
             }
         }
         previous_alphanumeric = ch.is_alphanumeric();
@@ -114,12 +116,45 @@ fn read_ascii_state(bytes: &[u8]) -> Option<State> {
                     && !rest.get(word.len()).is_some_and(u8::is_ascii_alphanumeric)
             });
             if let Some(&(_, state)) = found {
-                return Some(state);
+                return Some(unless_negated(&bytes[..index], state));
             }
         }
         previous_alphanumeric = byte.is_ascii_alphanumeric();
     }
     None
+}
+
+/// Words that say the state word after them does not hold.
+const NEGATIONS: &[&[u8]] = &[
+    b"not",
+    b"not yet",
+    b"no longer",
+    b"never",
+    b"cannot",
+    b"yet to be",
+];
+
+/// `state`, or planned when the text `before` it ends in a negation.
+fn unless_negated(before: &[u8], state: State) -> State {
+    let before = before.trim_ascii_end();
+    let ends_with_word = |word: &[u8]| {
+        before.len() >= word.len()
+            && before[before.len() - word.len()..].eq_ignore_ascii_case(word)
+            && !before[..before.len() - word.len()]
+                .last()
+                .is_some_and(u8::is_ascii_alphanumeric)
+    };
+    let contracted = [b"n't".as_slice(), "n\u{2019}t".as_bytes()]
+        .iter()
+        .any(|ending| {
+            before.len() >= ending.len()
+                && before[before.len() - ending.len()..].eq_ignore_ascii_case(ending)
+        });
+    if contracted || NEGATIONS.iter().any(|word| ends_with_word(word)) {
+        State::Planned
+    } else {
+        state
+    }
 }
 
 /// The state a leading emoji declares (`✅ seeds …` at the start of a description).
