@@ -164,14 +164,20 @@ fn compressible(bytes: &Bytes) -> bool {
     !magic.iter().any(|m| bytes.starts_with(m))
 }
 
-/// Trunk names built files `name-<16 hex digits>.ext` (and `…_bg.wasm`):
-/// their content never changes under that name.
+/// Fewest hex digits taken as Trunk's hash: it is a 64-bit number written
+/// without leading zeros, so 16 digits, or 15 or fewer one build in
+/// sixteen; one build in 65,536 has fewer than 12.
+const MIN_HASH_DIGITS: usize = 12;
+
+/// Trunk names built files `name-<hash>.ext` (and `…_bg.wasm`): their
+/// content never changes under that name.
 pub fn is_hashed(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path);
     let stem = name.split('.').next().unwrap_or(name);
     let stem = stem.strip_suffix("_bg").unwrap_or(stem);
-    stem.rsplit_once('-')
-        .is_some_and(|(_, hash)| hash.len() >= 16 && hash.chars().all(|c| c.is_ascii_hexdigit()))
+    stem.rsplit_once('-').is_some_and(|(_, hash)| {
+        (MIN_HASH_DIGITS..=16).contains(&hash.len()) && hash.chars().all(|c| c.is_ascii_hexdigit())
+    })
 }
 
 fn content_type(path: &str) -> HeaderValue {
@@ -231,6 +237,9 @@ mod tests {
         assert!(is_hashed("milepost-app-1a2b3c4d5e6f7a8b.js"));
         assert!(is_hashed("milepost-app-1a2b3c4d5e6f7a8b_bg.wasm"));
         assert!(is_hashed("style-0123456789abcdef.css"));
+        // A hash with a leading zero dropped (this build's app files).
+        assert!(is_hashed("milepost-app-ca11fe090f0b757.js"));
+        assert!(is_hashed("milepost-app-ca11fe090f0b757_bg.wasm"));
         assert!(!is_hashed("favicon.ico"));
         assert!(!is_hashed("milepost-app.js"));
         assert!(!is_hashed("style-cafe.css"));
