@@ -139,7 +139,7 @@ pub struct ServeArgs {
 /// `export --format`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum ExportFormat {
-    /// The JSON roadmap (spec §5).
+    /// The roadmap as JSON (docs/contract.md §5).
     Json,
     /// The markdown status report.
     Markdown,
