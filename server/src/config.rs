@@ -58,8 +58,7 @@ pub enum ConfigError {
 
 /// One source entry of the config file: a bare path, or a table with a base
 /// URL for "view source" links.
-#[derive(Clone, Debug, Deserialize)]
-#[serde(untagged)]
+#[derive(Clone, Debug)]
 pub enum SourceEntry {
     /// `sources = ["docs"]`
     Path(String),
@@ -68,9 +67,67 @@ pub enum SourceEntry {
         /// The file or directory.
         path: String,
         /// Base URL of the root in its repository.
-        #[serde(default)]
         source_url: Option<String>,
     },
+}
+
+/// A `[[sources]]` table as written: a misspelt key is an error, as at the
+/// top level, not a link that silently never appears.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SourceTable {
+    path: String,
+    #[serde(default)]
+    source_url: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for SourceEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Entry;
+        impl<'de> serde::de::Visitor<'de> for Entry {
+            type Value = SourceEntry;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a path (\"docs\") or a table with `path` and an optional `source_url`")
+            }
+            fn visit_str<E: serde::de::Error>(self, path: &str) -> Result<SourceEntry, E> {
+                Ok(SourceEntry::Path(path.to_string()))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<SourceEntry, A::Error> {
+                let table =
+                    SourceTable::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+                Ok(SourceEntry::Table {
+                    path: table.path,
+                    source_url: table.source_url,
+                })
+            }
+        }
+        deserializer.deserialize_any(Entry)
+    }
+}
+
+/// `today` written as a TOML date (`today = 2026-01-20`) or as a string
+/// (`today = "2026-01-20"`).
+fn toml_date<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<NaiveDate>, D::Error> {
+    use serde::de::Error;
+    let text = match toml::Value::deserialize(deserializer)? {
+        toml::Value::String(text) => text,
+        toml::Value::Datetime(datetime) if datetime.time.is_none() && datetime.offset.is_none() => {
+            datetime.to_string()
+        }
+        other => {
+            return Err(D::Error::custom(format!(
+                "expected a date such as 2026-01-20, found {other}"
+            )));
+        }
+    };
+    NaiveDate::parse_from_str(&text, "%Y-%m-%d")
+        .map(Some)
+        .map_err(|_| D::Error::custom(format!("'{text}' is not a date (write YYYY-MM-DD)")))
 }
 
 /// The config file, as written (every key optional).
@@ -84,6 +141,7 @@ pub struct FileConfig {
     /// Due-soon window in days.
     pub due_soon_days: Option<i64>,
     /// Fixed `today` (for demos and tests).
+    #[serde(default, deserialize_with = "toml_date")]
     pub today: Option<NaiveDate>,
     /// CSP `frame-ancestors` sources.
     pub frame_ancestors: Option<Vec<String>>,
@@ -451,5 +509,51 @@ mod tests {
         );
         check(source(), "request_timeout_secs = 0", "request_timeout_secs");
         assert!(toml::from_str::<FileConfig>("lisen = 'typo'").is_err());
+    }
+
+    #[test]
+    fn a_misspelt_source_key_is_an_error_that_names_it() {
+        for text in [
+            "[[sources]]\npath = 'docs'\nsource_ur = 'https://x.test'\n",
+            "sources = [{ path = 'docs', sourceurl = 'https://x.test' }]\n",
+        ] {
+            let error = toml::from_str::<FileConfig>(text).unwrap_err().to_string();
+            assert!(error.contains("unknown field"), "{error}");
+            assert!(
+                error.contains("source_url"),
+                "{error}: names the key it expects"
+            );
+        }
+        let error = toml::from_str::<FileConfig>("sources = [3]\n")
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("a path"), "{error}");
+        let both = file("sources = ['a', { path = 'b', source_url = 'https://x.test' }]\n");
+        assert!(matches!(
+            both.sources.as_deref(),
+            Some([
+                SourceEntry::Path(_),
+                SourceEntry::Table {
+                    source_url: Some(_),
+                    ..
+                }
+            ])
+        ));
+    }
+
+    #[test]
+    fn today_may_be_a_toml_date_or_a_string() {
+        let day = NaiveDate::from_ymd_opt(2026, 1, 20);
+        assert_eq!(file("today = 2026-01-20").today, day);
+        assert_eq!(file("today = '2026-01-20'").today, day);
+        assert_eq!(file("").today, None);
+        for text in [
+            "today = '20/01/2026'",
+            "today = 2026-01-20T10:00:00",
+            "today = 3",
+        ] {
+            let error = toml::from_str::<FileConfig>(text).unwrap_err().to_string();
+            assert!(error.contains("date"), "{text}: {error}");
+        }
     }
 }
