@@ -434,6 +434,8 @@ fn an_owner_line_at_the_top_of_a_document_is_its_owner() {
         "DRI: Security",
         "_Owned by_: Security",
         "Intro line\nOwners: [Security](https://teams.example.com/security)",
+        "> Owner: Security · Last updated: 2026-09-14",
+        "**Owner:** Security | **Status:** active",
     ] {
         check(
             &format!("# Keys\n\n{top}{task}"),
@@ -582,6 +584,118 @@ fn a_target_written_as_a_field_warns_when_it_is_not_a_date() {
             roadmap.diagnostics
         );
     }
+}
+
+#[test]
+fn an_inline_field_ends_where_the_next_one_starts() {
+    // (item, title, owners, target text, dependency texts)
+    for (item, title, owners, target, dependencies) in [
+        (
+            "HTTP/3 rollout — Owner: Edge, Target: 2026-12-20",
+            "HTTP/3 rollout",
+            &["Edge"][..],
+            Some("2026-12-20"),
+            &[][..],
+        ),
+        (
+            "Apple Pay in checkout — Owner: Mobile — ETA 2026-12-15",
+            "Apple Pay in checkout",
+            &["Mobile"],
+            Some("2026-12-15"),
+            &[],
+        ),
+        (
+            "**ID-2 Passkeys** — roll out passkeys, depends on ID-1, due 2026-12-20",
+            "Passkeys",
+            &[],
+            Some("2026-12-20"),
+            &["ID-1"],
+        ),
+        (
+            "**ID-5 Audit export** — after ID-2 due 2027-01-15",
+            "Audit export",
+            &[],
+            Some("2027-01-15"),
+            &["ID-2"],
+        ),
+        (
+            "Dashboards — owner: Data · target: Q1 2027",
+            "Dashboards",
+            &["Data"],
+            Some("Q1 2027"),
+            &[],
+        ),
+        (
+            "Ledger GA — target date: 2027-02-01",
+            "Ledger GA",
+            &[],
+            Some("2027-02-01"),
+            &[],
+        ),
+        (
+            "Wallet GA — deadline 2027-02-15",
+            "Wallet GA",
+            &[],
+            Some("2027-02-15"),
+            &[],
+        ),
+        (
+            "Payouts GA, due on 2027-03-01",
+            "Payouts GA",
+            &[],
+            Some("2027-03-01"),
+            &[],
+        ),
+        // A list of dependencies keeps its commas; a word that only looks
+        // like a keyword does not cut it.
+        (
+            "Search v2. Depends on: Index rebuild, Due diligence, Target platform",
+            "Search v2",
+            &[],
+            None,
+            &["Index rebuild", "Due diligence", "Target platform"],
+        ),
+    ] {
+        let roadmap = read_one("plan.md", &format!("- [ ] {item}\n"), TODAY);
+        let m = only(&roadmap);
+        let texts: Vec<&str> = m.dependencies.iter().map(|d| d.text.as_str()).collect();
+        assert_eq!(
+            (
+                m.title.as_str(),
+                m.owners.as_slice(),
+                m.target_text.as_deref(),
+                texts.as_slice()
+            ),
+            (
+                title,
+                owners
+                    .iter()
+                    .map(|o| o.to_string())
+                    .collect::<Vec<_>>()
+                    .as_slice(),
+                target,
+                dependencies
+            ),
+            "from {item:?}"
+        );
+    }
+    let roadmap = read_one(
+        "plan.md",
+        "- [ ] Rollout (status: in progress, due 2026-12-10)\n- [ ] Rollback. Status: blocked, due 2026-12-11\n",
+        TODAY,
+    );
+    let read: Vec<_> = roadmap
+        .milestones
+        .iter()
+        .map(|m| (m.state, m.target_text.as_deref()))
+        .collect();
+    assert_eq!(
+        read,
+        [
+            (State::InProgress, Some("2026-12-10")),
+            (State::Blocked, Some("2026-12-11"))
+        ]
+    );
 }
 
 #[test]

@@ -234,15 +234,22 @@ const INLINE_KEYS: &[(&str, Key)] = &[
     ("owners:", Key::Owners),
     ("owner:", Key::Owners),
     ("owner ", Key::Owners),
+    ("target date:", Key::Target),
+    ("target date ", Key::Target),
     ("target:", Key::Target),
     ("target ", Key::Target),
+    ("due date:", Key::Target),
+    ("due on ", Key::Target),
+    ("due by ", Key::Target),
     ("due:", Key::Target),
     ("due ", Key::Target),
     ("deadline:", Key::Target),
+    ("deadline ", Key::Target),
     ("depends on:", Key::Dependencies),
     ("depends on ", Key::Dependencies),
     ("dependencies:", Key::Dependencies),
     ("eta:", Key::Target),
+    ("eta ", Key::Target),
     ("by ", Key::Target),
     ("blocked by:", Key::Dependencies),
     ("blocked by ", Key::Dependencies),
@@ -259,13 +266,13 @@ const INLINE_KEYS: &[(&str, Key)] = &[
 fn keys_from(first: u8) -> &'static [(&'static str, Key)] {
     let range = match first {
         b'o' => 0..3,
-        b't' => 3..5,
-        b'd' => 5..11,
-        b'e' => 11..12,
-        b'b' => 12..15,
-        b's' => 15..20,
-        b'r' => 20..21,
-        b'a' => 21..22,
+        b't' => 3..7,
+        b'd' => 7..17,
+        b'e' => 17..19,
+        b'b' => 19..22,
+        b's' => 22..27,
+        b'r' => 27..28,
+        b'a' => 28..29,
         _ => 0..0,
     };
     &INLINE_KEYS[range]
@@ -504,7 +511,7 @@ fn field_value(
         Key::Target | Key::Start => {
             let len = match read_date_prefix(rest, anchor) {
                 Some((DateRead::Date(..) | DateRead::Impossible, len)) => len,
-                _ if declared => rest[..clause_end(rest)].trim_end().len(),
+                _ if declared => rest[..clause_end(rest, anchor)].trim_end().len(),
                 _ => return None,
             };
             if len == 0 {
@@ -519,8 +526,8 @@ fn field_value(
             Some(value_start + len)
         }
         _ => {
-            let end = clause_end(rest);
-            let value = rest[..end].trim();
+            let end = clause_end(rest, anchor);
+            let value = rest[..end].trim().trim_end_matches(',').trim_end();
             if value.is_empty() {
                 return None;
             }
@@ -546,19 +553,67 @@ fn field_value(
     }
 }
 
-/// The end of a clause: `;`, `(`, `)`, or a `.`/`!`/`?` followed by a space or the end.
-fn clause_end(text: &str) -> usize {
+/// The end of a field's value: `;`, `(`, `)`, a `.`/`!`/`?` followed by a
+/// space or the end, a spaced dash (` — `, ` – `, ` - `), `·` or `|`, or the
+/// start of the next field (`Owner: Edge, Target: 2026-12-20`, `after ID-2
+/// due 2027-01-15`, `status: in progress, due 2026-12-10`).
+fn clause_end(text: &str, anchor: NaiveDate) -> usize {
     let bytes = text.as_bytes();
     for (index, &byte) in bytes.iter().enumerate() {
         match byte {
-            b';' | b'(' | b')' => return index,
+            b';' | b'(' | b')' | b'|' => return index,
             b'.' | b'!' | b'?' if index + 1 == bytes.len() || bytes[index + 1] == b' ' => {
+                return index;
+            }
+            b' ' if [" — ", " – ", " - ", " · "]
+                .iter()
+                .any(|dash| text[index..].starts_with(dash)) =>
+            {
+                return index;
+            }
+            b if b.is_ascii_alphabetic()
+                && index > 0
+                && matches!(bytes[index - 1], b' ' | b',')
+                && starts_field(&text[index..], anchor) =>
+            {
                 return index;
             }
             _ => {}
         }
     }
     bytes.len()
+}
+
+/// Whether `text` opens another field: a keyword with a colon, a target or
+/// start keyword with a date after it, `depends on`/`blocked by`, or
+/// `after` an id.
+fn starts_field(text: &str, anchor: NaiveDate) -> bool {
+    let bytes = text.as_bytes();
+    let Some(&(keyword, key)) =
+        keys_from(bytes[0].to_ascii_lowercase())
+            .iter()
+            .find(|(keyword, _)| {
+                bytes
+                    .get(..keyword.len())
+                    .is_some_and(|head| head.eq_ignore_ascii_case(keyword.as_bytes()))
+            })
+    else {
+        return false;
+    };
+    let rest = text[keyword.len()..].trim_start();
+    match key {
+        _ if keyword.ends_with(':') => true,
+        Key::Target | Key::Start => matches!(
+            read_date_prefix(rest, anchor),
+            Some((DateRead::Date(..) | DateRead::Impossible, _))
+        ),
+        Key::Dependencies if keyword == "after " => rest
+            .split_whitespace()
+            .next()
+            .is_some_and(|first| super::text::is_id_token(first.trim_end_matches([',', '.']))),
+        Key::Dependencies => true,
+        Key::Owners | Key::Status => false,
+    }
 }
 
 #[cfg(test)]

@@ -1173,12 +1173,18 @@ fn without_spans(text: &str, spans: &[Range<usize>], from: usize) -> String {
     out
 }
 
-/// The owners a line such as `**Owner:** Payments` names; `None` for any
-/// other line, and for prose after the colon (a sentence, or more than a
-/// few words).
+/// The owners a line such as `**Owner:** Payments` names, up to a
+/// separator before another field (`Owner: Payments · Last updated: …`);
+/// `None` for any other line, and for prose after the colon (a sentence, or
+/// more than a few words).
 fn owner_line(line: &str) -> Option<String> {
     let plain = strip_markup(line.trim());
     let (key, value) = plain.split_once(':')?;
+    let value = [" · ", " | ", " — ", " – "]
+        .iter()
+        .filter_map(|separator| value.find(separator))
+        .min()
+        .map_or(value, |end| &value[..end]);
     let value = value.trim().trim_end_matches('.').trim_end();
     if !names_owners(key)
         || value.is_empty()
