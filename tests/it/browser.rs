@@ -1183,6 +1183,52 @@ box.scrollLeft += mark.getBoundingClientRect().left - right - 60;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn both_views_say_when_the_server_has_gone_and_keep_the_last_roadmap() {
+    let _one = ONE_BROWSER.lock().await;
+    let Some(browser) = Browser::open(1024, 768).await else {
+        return;
+    };
+    for (page, notice, shown) in [
+        ("/", ".notice.warn", "table.milestones tbody tr"),
+        (
+            &*format!("/card?entity={PAYMENTS}"),
+            ".card-stale",
+            ".card-item-title",
+        ),
+    ] {
+        let site = Site::start().await;
+        browser.goto(&site.url(page)).await;
+        browser
+            .wait_until("the page's event stream to open", async |browser| {
+                let open = DEFAULT_MAX_SSE_CLIENTS - site.state.sse_slots().available_permits();
+                let rows = browser.texts(shown).await.len();
+                (open > 0 && rows > 0)
+                    .then_some(())
+                    .ok_or(format!("{open} event streams open, {rows} rows shown"))
+            })
+            .await;
+        assert!(
+            browser.texts(notice).await.is_empty(),
+            "{page}: no notice while the server is up"
+        );
+        drop(site);
+        browser
+            .wait_until("the page to say the server is gone", async |browser| {
+                let said = browser.texts(notice).await;
+                said.iter()
+                    .any(|text| text.contains("Lost contact"))
+                    .then_some(())
+                    .ok_or(format!("{page}: {said:?}"))
+            })
+            .await;
+        assert!(
+            !browser.texts(shown).await.is_empty(),
+            "{page}: the last roadmap stays on screen"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_edited_source_file_shows_in_the_open_page_without_a_reload() {
     let _one = ONE_BROWSER.lock().await;
     let Some(browser) = Browser::open(1280, 900).await else {

@@ -35,6 +35,9 @@ pub struct Store {
     /// The newest revision the server has announced (0: none yet). A load
     /// that comes back older than this loads again.
     pub announced: RwSignal<u64>,
+    /// False while the live-update stream is down (the server stopped, or
+    /// the network went): what is shown may be out of date.
+    pub live: RwSignal<bool>,
 }
 
 impl Default for Store {
@@ -51,7 +54,15 @@ impl Store {
             error: RwSignal::new(None),
             loading: RwSignal::new(false),
             announced: RwSignal::new(0),
+            live: RwSignal::new(true),
         }
+    }
+
+    /// Whether a roadmap is shown but the server cannot be reached: the last
+    /// load failed, or the live-update stream dropped and has not come back.
+    pub fn out_of_touch(self) -> bool {
+        self.snapshot.with(Option::is_some)
+            && (self.error.with(Option::is_some) || !self.live.get())
     }
 
     /// A store already holding a roadmap (for tests and previews).
@@ -129,12 +140,18 @@ impl Store {
         let mut opened = 0u32;
         let on_open = Closure::<dyn FnMut()>::new(move || {
             opened += 1;
+            self.live.set(true);
             if opened > 1 {
                 self.load(url.clone());
             }
         });
         source.set_onopen(Some(on_open.as_ref().unchecked_ref()));
         on_open.forget();
+        // The browser reconnects by itself (every few seconds) after an
+        // error; until it does, the page says its data may be old.
+        let on_error = Closure::<dyn FnMut()>::new(move || self.live.set(false));
+        source.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        on_error.forget();
     }
 }
 

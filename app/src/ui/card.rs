@@ -87,10 +87,22 @@ pub fn CardBody(store: Store, params: CardParams) -> impl IntoView {
             .into_any(),
         }
     };
+    // The last roadmap stays on the card when the server goes away; the
+    // card says so until the live-update stream is back.
+    let out_of_touch = move || {
+        store.out_of_touch().then(|| {
+            view! {
+                <p class="notice warn card-stale" role="alert">
+                    "Lost contact with Milepost; showing the last roadmap loaded."
+                </p>
+            }
+        })
+    };
     view! {
         <div class="card" node_ref=root>
             <main aria-label="Roadmap">
                 <h1 class="sr-only">{heading}</h1>
+                {out_of_touch}
                 {content}
             </main>
         </div>

@@ -219,12 +219,12 @@ fn FirstLoad(store: Store) -> impl IntoView {
     }
 }
 
-/// A failed reload while a roadmap is shown: the page keeps the last data.
+/// The server out of reach while a roadmap is shown (a failed reload, or the
+/// live-update stream down): the page keeps the last data and says so.
 #[component]
 fn StatusBanner(store: Store) -> impl IntoView {
     move || {
-        let stale = store.snapshot.with(Option::is_some) && store.error.with(Option::is_some);
-        stale.then(|| {
+        store.out_of_touch().then(|| {
             view! {
                 <div class="notice warn" role="alert">
                     "Lost contact with the Milepost server; showing the last roadmap loaded. "
