@@ -698,6 +698,37 @@ fn an_inline_field_ends_where_the_next_one_starts() {
     );
 }
 
+// ---- heading blocks (§1.3) ----
+
+#[test]
+fn a_heading_blocks_checklist_is_its_progress_not_milestones() {
+    let text = "# Security\n\n### SEC-12 Rotate KMS keys\n- **Owner**: Security\n- **Due**: 2027-01-10\n- [x] staging\n- [ ] production\n";
+    let roadmap = read_one("plan.md", text, TODAY);
+    let m = only(&roadmap);
+    assert_eq!(
+        (m.id.as_str(), m.title.as_str(), m.owners.as_slice()),
+        ("SEC-12", "Rotate KMS keys", &["Security".to_string()][..])
+    );
+    assert_eq!(m.target, Some(day("2027-01-10")));
+    assert_eq!(
+        m.progress,
+        Some(milepost_shared::Progress { done: 1, total: 2 })
+    );
+    // A task list under a heading, with no field beside it, is still one
+    // milestone per item.
+    let roadmap = read_one(
+        "plan.md",
+        "### Rotate KMS keys\n- [x] staging\n- [ ] production\n",
+        TODAY,
+    );
+    let titles: Vec<&str> = roadmap
+        .milestones
+        .iter()
+        .map(|m| m.title.as_str())
+        .collect();
+    assert_eq!(titles, ["staging", "production"]);
+}
+
 #[test]
 fn long_titles_are_cut_at_a_word() {
     let long = "word ".repeat(40);

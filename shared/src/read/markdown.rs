@@ -421,11 +421,13 @@ impl<'a> Context<'a> {
             (section.criteria, section.ownership)
         });
         // Under an ownership or criteria heading a field list describes teams
-        // or criteria, not a milestone.
+        // or criteria, not a milestone. Task items beside the fields are the
+        // heading's checklist (its subtasks); a list of task items alone is
+        // a task list.
         if let Some(heading) = &list.after_heading
             && !ownership
             && !criteria
-            && list.items.iter().all(|item| item.task.is_none())
+            && list.items.iter().any(|item| item.task.is_none())
             && self.heading_block(heading, &list)
         {
             return;
@@ -673,6 +675,7 @@ impl<'a> Context<'a> {
             ..RawMilestone::default()
         };
         let mut recognised = false;
+        let mut progress = Progress { done: 0, total: 0 };
         // The description values, then the other lines: each group joined
         // by line breaks as it is read, counted so an empty line still
         // takes its break.
@@ -686,6 +689,11 @@ impl<'a> Context<'a> {
             *count += 1;
         };
         for item in &list.items {
+            if let Some(done) = item.task {
+                progress.total += 1;
+                progress.done += u32::from(done);
+                continue;
+            }
             let line = self.lines.line(item.start);
             let (own_line, own_written) =
                 self.own_text(item.start, item.own_end.unwrap_or(item.end));
@@ -734,6 +742,7 @@ impl<'a> Context<'a> {
         if struck {
             milestone.marked_state = Some(State::Cancelled);
         }
+        milestone.progress = (progress.total > 0).then_some(progress);
         if others > 0 {
             if descriptions > 0 {
                 description.push('\n');
