@@ -357,6 +357,15 @@ fn owner_cells_are_split() {
     check("Platform/Security", &["Platform", "Security"]);
     check("Security & Platform", &["Security", "Platform"]);
     check("Docs & DevEx", &["Docs & DevEx"]);
+    // Only an `&` with a space beside it splits: `R&D` is one word.
+    check("R&D", &["R&D"]);
+    check("Platform & R&D Tools", &["Platform", "R&D Tools"]);
+    // `<br>` is how a table cell writes a line break.
+    check("Mobile<br>Platform", &["Mobile", "Platform"]);
+    check(
+        "Mobile<BR/>Platform<br />Data",
+        &["Mobile", "Platform", "Data"],
+    );
     check("QA (primary), Platform (support)", &["QA", "Platform"]);
     check("**Platform**", &["Platform"]);
     check("group:default/platform", &["group:default/platform"]);
@@ -366,12 +375,12 @@ fn owner_cells_are_split() {
 #[test]
 fn configured_teams_are_known() {
     let mut options = ReadOptions::new(day(TODAY));
-    options.known_teams = vec!["R&D".to_string()];
-    let text = "| Milestone | Owner |\n| --- | --- |\n| Probe | R&D |\n";
+    options.known_teams = vec!["QA & Release".to_string()];
+    let text = "| Milestone | Owner |\n| --- | --- |\n| Probe | QA & Release |\n";
     let roadmap = read_many(&[("plan.md", text)], &options);
-    assert_eq!(only(&roadmap).owners, ["R&D"]);
+    assert_eq!(only(&roadmap).owners, ["QA & Release"]);
     let roadmap = read_many(&[("plan.md", text)], &ReadOptions::new(day(TODAY)));
-    assert_eq!(only(&roadmap).owners, ["R", "D"]);
+    assert_eq!(only(&roadmap).owners, ["QA", "Release"]);
 }
 
 /// The roadmap's only milestone is owned by `owners`, found as `source`
@@ -960,6 +969,63 @@ fn dependency_resolution() {
         .find(|m| m.id == "B-1")
         .expect("B-1");
     assert_eq!(b1.dependents, ["A-6"]);
+}
+
+#[test]
+fn dependency_lists_split_on_line_breaks_in_cells_and_in_yaml_strings() {
+    let table = "| Milestone | Target | Dependencies |\n|---|---|---|\n\
+| Snowflake contract | 2027-01-15 | |\n\
+| dbt project layout | 2027-01-31 | |\n\
+| Marts v1 | 2027-02-28 | Snowflake contract<br>dbt project layout |\n";
+    let yaml = "milestones:\n  - {id: gitops, title: GitOps for all clusters, target: 2027-03-31}\n  - {id: secrets, title: Secrets in Vault, target: 2027-04-30}\n  - id: rollout\n    title: Zero-trust rollout\n    depends_on: \"gitops, secrets\"\n  - id: audit\n    title: Audit\n    depends_on: none\n";
+    let roadmap = read_many(
+        &[("plan.md", table), ("platform.yaml", yaml)],
+        &ReadOptions::new(day(TODAY)),
+    );
+    let resolved = |title: &str| -> Vec<Option<String>> {
+        let m = roadmap
+            .milestones
+            .iter()
+            .find(|m| m.title == title)
+            .unwrap_or_else(|| panic!("no {title}"));
+        m.dependencies.iter().map(|d| d.milestone.clone()).collect()
+    };
+    assert_eq!(
+        resolved("Marts v1"),
+        [
+            Some("plan/snowflake-contract".to_string()),
+            Some("plan/dbt-project-layout".to_string())
+        ]
+    );
+    assert_eq!(
+        resolved("Zero-trust rollout"),
+        [Some("gitops".to_string()), Some("secrets".to_string())]
+    );
+    assert_eq!(resolved("Audit"), [], "none is no dependency");
+}
+
+#[test]
+fn a_start_written_as_a_period_is_its_first_day() {
+    let text = "| Milestone | Start | Target |\n| --- | --- | --- |\n\
+| Discovery | Jan 2027 | Feb 2027 |\n\
+| Build | Q2 2027 | Q3 2027 |\n\
+| Scale | H2 2027 | 2027-12-15 |\n\
+| Polish | 2027-03-04 | 2027-03-09 |\n";
+    let roadmap = read_one("plan.md", text, TODAY);
+    let dates: Vec<_> = roadmap
+        .milestones
+        .iter()
+        .map(|m| (m.start, m.target))
+        .collect();
+    assert_eq!(
+        dates,
+        [
+            (Some(day("2027-01-01")), Some(day("2027-02-28"))),
+            (Some(day("2027-04-01")), Some(day("2027-09-30"))),
+            (Some(day("2027-07-01")), Some(day("2027-12-15"))),
+            (Some(day("2027-03-04")), Some(day("2027-03-09"))),
+        ]
+    );
 }
 
 #[test]

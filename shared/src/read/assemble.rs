@@ -8,7 +8,7 @@ use std::sync::Arc;
 use crate::hash::{FastHasher, FastMap, FastSet};
 
 use super::ReadOptions;
-use super::dates::{DateBase, DateRead, read_date};
+use super::dates::{DateBase, DateRead, period_start, read_date};
 use super::ids::{document_stem, slug};
 use super::owners::{
     KnownTeams, SectionMatcher, SectionTeam, lead_teams, owners_of, split_owners_into,
@@ -865,7 +865,9 @@ pub(crate) fn read_document(
         };
         let (target, target_precision) =
             date(&raw.target, raw.target_is_horizon, "target", &mut warn);
-        let (start, _) = date(&raw.start, false, "start", &mut warn);
+        // A start is the beginning of its period, a target its end.
+        let (start, start_precision) = date(&raw.start, false, "start", &mut warn);
+        let start = start.map(|start| period_start(start, start_precision));
 
         let state = match &raw.state_text {
             Some(located) => match read_state(&located.text) {

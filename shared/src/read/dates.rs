@@ -380,6 +380,23 @@ impl DateRead {
     }
 }
 
+/// The first day of the period a date read at `precision` ends (a start
+/// written `Q2 2027` starts on 1 April, not on the quarter's last day).
+pub(crate) fn period_start(end: NaiveDate, precision: Precision) -> NaiveDate {
+    let months_before = match precision {
+        Precision::Month => 0,
+        Precision::Quarter => 2,
+        Precision::Half => 5,
+        Precision::Day | Precision::None => return end,
+    };
+    NaiveDate::from_ymd_opt(
+        end.year(),
+        end.month().saturating_sub(months_before).max(1),
+        1,
+    )
+    .unwrap_or(end)
+}
+
 fn month_end(year: u32, month: u32) -> DateRead {
     let (next_year, next_month) = if month == 12 {
         (year + 1, 1)

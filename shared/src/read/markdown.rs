@@ -10,7 +10,7 @@ use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
 
 use super::fields::{Field, InlineFields, Parens, header_field, inline_fields, names_owners};
 use super::lines::LineIndex;
-use super::owners::is_no_owner;
+use super::owners::{has_separator, is_no_owner};
 use super::raw::{Extraction, Located, RawMilestone, RawTeam};
 use super::render::{description_html, markdown_options};
 use super::states::leading_emoji_state;
@@ -881,11 +881,7 @@ impl<'a> Context<'a> {
             let owners = cell(columns.owners);
             if !owners.is_empty() {
                 let plain = strip_markup(owners);
-                if !plain.contains([',', ';', '+', '/', '&'])
-                    && !plain
-                        .as_bytes()
-                        .windows(5)
-                        .any(|window| window.eq_ignore_ascii_case(b" and "))
+                if !has_separator(&plain)
                     && !matches!(plain.as_str(), "-" | "—" | "–" | "?")
                     // A document names its few teams on many rows: each once.
                     && !self.extraction.named_teams.contains(&plain)
@@ -1255,7 +1251,7 @@ fn field_line(line: &str) -> Option<(&str, &str)> {
 }
 
 /// Splits a dependencies text (spec §2.4) and keeps each part with its line.
-fn push_dependencies(out: &mut Vec<Located>, text: &str, line: u32) {
+pub(crate) fn push_dependencies(out: &mut Vec<Located>, text: &str, line: u32) {
     for_each_in_list(text, false, |part| {
         let stripped = strip_markup_cow(part);
         let cleaned = stripped

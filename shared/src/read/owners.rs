@@ -5,7 +5,7 @@ use std::cell::OnceCell;
 
 use crate::hash::{FastMap, FastSet};
 
-use super::text::{is_plain, key, split_list, strip_markup};
+use super::text::{has_line_break_tag, is_plain, key, split_list, strip_markup};
 
 /// Team names known from anywhere in the sources or the configuration,
 /// compared by their matching key.
@@ -103,7 +103,7 @@ pub(crate) fn split_owners_into(text: &str, known: &KnownTeams, owners: &mut Vec
         for part in slash_parts {
             let part = strip_roles(part);
             if part.contains('&') && !known.contains(&part) {
-                part.split('&').for_each(|p| push(p.trim().to_string()));
+                for_each_between_ampersands(&part, |p| push(p.to_string()));
             } else {
                 push(part);
             }
@@ -146,10 +146,32 @@ pub(crate) fn is_no_owner(text: &str) -> bool {
     NO_OWNER.iter().any(|word| word.eq_ignore_ascii_case(text))
 }
 
+/// The parts of `text` between the `&` that have a space beside them:
+/// `Platform & R&D Tools` is `Platform` and `R&D Tools`.
+fn for_each_between_ampersands(text: &str, mut each: impl FnMut(&str)) {
+    let mut emit = |part: &str| {
+        let part = part.trim();
+        if !part.is_empty() {
+            each(part);
+        }
+    };
+    let mut start = 0;
+    for (index, _) in text.match_indices('&') {
+        let spaced = text[..index].ends_with(char::is_whitespace)
+            || text[index + 1..].starts_with(char::is_whitespace);
+        if spaced {
+            emit(&text[start..index]);
+            start = index + 1;
+        }
+    }
+    emit(&text[start..]);
+}
+
 /// Whether `split_owners` could split `text` at all: a `,` `;` `+` `/` `&`,
-/// a line break or an ` and `.
-fn has_separator(text: &str) -> bool {
+/// a line break (or `<br>`) or an ` and `.
+pub(crate) fn has_separator(text: &str) -> bool {
     text.contains([',', ';', '+', '/', '&', '\n'])
+        || has_line_break_tag(text)
         || text
             .as_bytes()
             .windows(5)

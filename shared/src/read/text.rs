@@ -251,6 +251,26 @@ fn unicode_key_into(text: &str, out: &mut String) {
     }
 }
 
+/// The length of the `<br>` (`<br/>`, `<br />`, any case) `bytes` starts
+/// with, 0 when it starts with none: a table cell's only way to write a
+/// line break.
+pub(crate) fn line_break_tag(bytes: &[u8]) -> usize {
+    ["<br>".as_bytes(), b"<br/>", b"<br />"]
+        .iter()
+        .find(|tag| {
+            bytes
+                .get(..tag.len())
+                .is_some_and(|head| head.eq_ignore_ascii_case(tag))
+        })
+        .map_or(0, |tag| tag.len())
+}
+
+/// Whether `text` holds a `<br>` (see [`line_break_tag`]).
+pub(crate) fn has_line_break_tag(text: &str) -> bool {
+    text.match_indices('<')
+        .any(|(index, _)| line_break_tag(&text.as_bytes()[index..]) > 0)
+}
+
 /// Splits a list written in prose: on `,` `;` ` and ` `+` (and `/` when
 /// `slash` is set, and line breaks), trimming each part and dropping empty ones.
 /// Separators inside parentheses do not split.
@@ -280,6 +300,8 @@ pub(crate) fn for_each_in_list<'t>(text: &'t str, slash: bool, mut each: impl Fn
             0
         } else if matches!(byte, b',' | b';' | b'+' | b'\n') || (slash && byte == b'/') {
             1
+        } else if byte == b'<' {
+            line_break_tag(&bytes[index..])
         } else if byte == b' '
             && bytes
                 .get(index..index + 5)

@@ -373,11 +373,17 @@ fn extract_native(root: &Node, extraction: &mut Extraction) {
             "blocked_by",
             "requires",
         ] {
-            if let Some(node) = item.get(key) {
-                for dependency in node.items() {
-                    if let Some(located) = dependency.located() {
-                        milestone.dependencies.push(located);
-                    }
+            let Some(node) = item.get(key) else {
+                continue;
+            };
+            if let (false, Some(text)) = (matches!(node.value, Value::List(_)), node.text()) {
+                // A string is split as a dependencies cell is (`"gitops, secrets"`).
+                super::markdown::push_dependencies(&mut milestone.dependencies, text, node.line);
+                continue;
+            }
+            for dependency in node.items() {
+                if let Some(located) = dependency.located() {
+                    milestone.dependencies.push(located);
                 }
             }
         }
