@@ -739,6 +739,33 @@ fn a_heading_blocks_checklist_is_its_progress_not_milestones() {
 }
 
 #[test]
+fn a_state_marked_in_a_heading_blocks_title_is_its_state() {
+    let text = "# Security\n\n\
+### ✅ SEC-5 Disable legacy TLS\n- **Owner**: Security\n- **Due**: 2026-01-01\n\n\
+### SEC-6 Rotate DB credentials (Done)\n- **Owner**: Security\n- **Due**: 2026-01-02\n\n\
+### ~~SEC-7 Move to HSM~~\n- **Owner**: Security\n- **Due**: 2026-01-03\n\n\
+### SEC-8 Patch (in progress)\n- **Owner**: Security\n- **Status**: blocked\n\n\
+### SEC-9 Audit (phase 2)\n- **Owner**: Security\n";
+    let roadmap = read_one("plan.md", text, TODAY);
+    let read: Vec<(&str, &str, State)> = roadmap
+        .milestones
+        .iter()
+        .map(|m| (m.id.as_str(), m.title.as_str(), m.state))
+        .collect();
+    assert_eq!(
+        read,
+        [
+            ("SEC-5", "Disable legacy TLS", State::Done),
+            ("SEC-6", "Rotate DB credentials", State::Done),
+            ("SEC-7", "Move to HSM", State::Cancelled),
+            // A Status field wins over the heading's mark.
+            ("SEC-8", "Patch", State::Blocked),
+            ("SEC-9", "Audit (phase 2)", State::Planned),
+        ]
+    );
+}
+
+#[test]
 fn long_titles_are_cut_at_a_word() {
     let long = "word ".repeat(40);
     let roadmap = read_one("plan.md", &format!("- [ ] {long}\n"), TODAY);

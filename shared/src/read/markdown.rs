@@ -13,7 +13,7 @@ use super::lines::LineIndex;
 use super::owners::{has_separator, is_no_owner};
 use super::raw::{Extraction, Located, RawMilestone, RawTeam};
 use super::render::{description_html, markdown_options};
-use super::states::leading_emoji_state;
+use super::states::{leading_emoji_state, leading_state_word};
 use super::text::{
     find_str, for_each_in_list, readable_title, split_leading_id, strip_markup, strip_markup_cow,
     trim,
@@ -58,6 +58,8 @@ struct HeadingInfo {
     title: Rc<str>,
     line: u32,
     parent: Option<Rc<str>>,
+    /// The title opens struck through (`### ~~SEC-7 Move to HSM~~`).
+    struck: bool,
 }
 
 #[derive(Default)]
@@ -87,7 +89,8 @@ pub(crate) fn extract_markdown(text: &str, extraction: &mut Extraction) {
     let mut in_metadata = false;
     let mut metadata = String::new();
     let mut metadata_start: Option<usize> = None;
-    let mut heading: Option<(u8, usize, String)> = None;
+    // Level, start, title text, and whether the title opens struck through.
+    let mut heading: Option<(u8, usize, String, bool)> = None;
     let mut pending_heading: Option<HeadingInfo> = None;
     let mut table_depth = 0usize;
     let mut list_depth = 0usize;
@@ -125,22 +128,29 @@ pub(crate) fn extract_markdown(text: &str, extraction: &mut Extraction) {
                 metadata.push_str(&body);
             }
             Event::Start(Tag::Heading { level, .. }) => {
-                heading = Some((heading_level(level), range.start, String::new()));
+                heading = Some((heading_level(level), range.start, String::new(), false));
                 pending_heading = None;
             }
             Event::Text(body) | Event::Code(body) if heading.is_some() => {
-                if let Some((_, _, title)) = heading.as_mut() {
+                if let Some((_, _, title, _)) = heading.as_mut() {
                     title.push_str(&body);
                 }
             }
+            Event::Start(Tag::Strikethrough) if heading.is_some() => {
+                if let Some((_, _, title, struck)) = heading.as_mut() {
+                    *struck |= title.trim().is_empty();
+                }
+            }
             Event::SoftBreak | Event::HardBreak if heading.is_some() => {
-                if let Some((_, _, title)) = heading.as_mut() {
+                if let Some((_, _, title, _)) = heading.as_mut() {
                     title.push(' ');
                 }
             }
             Event::End(TagEnd::Heading(_)) => {
-                if let Some((level, start, title)) = heading.take() {
-                    pending_heading = Some(context.heading(level, start, title.trim()));
+                if let Some((level, start, title, struck)) = heading.take() {
+                    let mut info = context.heading(level, start, title.trim());
+                    info.struck = struck;
+                    pending_heading = Some(info);
                 }
             }
             Event::Start(Tag::Table(_)) => {
@@ -326,6 +336,7 @@ impl<'a> Context<'a> {
             title: shared,
             line: self.lines.line(start),
             parent,
+            struck: false,
         }
     }
 
@@ -726,22 +737,26 @@ impl<'a> Context<'a> {
             return false;
         }
         let plain = strip_markup(&heading.title);
-        let struck = heading.title.trim().starts_with("~~");
-        let (id, title) = split_leading_id(&plain);
+        // A state marked in the heading: `✅ SEC-5 …`, `SEC-6 … (Done)`, or
+        // struck through.
+        let (marked, plain) = heading_state(&plain);
+        let (id, title) = split_leading_id(plain);
         if milestone.id.is_none() {
             milestone.id = id;
         }
         milestone.title = if title.is_empty() {
-            plain.clone()
+            plain.to_string()
         } else {
             title.to_string()
         };
         if milestone.title.is_empty() {
             return false;
         }
-        if struck {
-            milestone.marked_state = Some(State::Cancelled);
-        }
+        milestone.marked_state = if heading.struck {
+            Some(State::Cancelled)
+        } else {
+            marked
+        };
         milestone.progress = (progress.total > 0).then_some(progress);
         if others > 0 {
             if descriptions > 0 {
@@ -1176,6 +1191,29 @@ fn without_spans(text: &str, spans: &[Range<usize>], from: usize) -> String {
     }
     out.push_str(text.get(position.min(text.len())..).unwrap_or_default());
     out
+}
+
+/// The state a heading block's title marks, and the title without the mark:
+/// a leading ✅/❌ (`✅ SEC-5 Disable legacy TLS`) or a state word alone in
+/// parentheses at the end (`SEC-6 Rotate DB credentials (Done)`).
+fn heading_state(title: &str) -> (Option<State>, &str) {
+    if let Some(state) = leading_emoji_state(title) {
+        let rest = title.trim_start().trim_start_matches(|c: char| {
+            !c.is_alphanumeric() && !c.is_whitespace() && !c.is_ascii_punctuation()
+        });
+        return (Some(state), rest.trim_start());
+    }
+    if let Some(inner) = title.strip_suffix(')')
+        && let Some(open) = inner.rfind('(')
+    {
+        let word = inner[open + 1..].trim();
+        if let Some((state, len)) = leading_state_word(word)
+            && len == word.len()
+        {
+            return (Some(state), inner[..open].trim_end());
+        }
+    }
+    (None, title)
 }
 
 /// The owners a line such as `**Owner:** Payments` names, up to a
