@@ -285,6 +285,27 @@ fn a_document_a_catalog_names_silences_its_warning_when_it_appears() {
     if let Some(difference) = first_difference(&live, &fresh) {
         panic!("the live read differs from a fresh one: {difference}");
     }
+    // Emptied: the entity has no roadmap again, and the card says why.
+    reader.set_source("docs/roadmap.md", b"");
+    let emptied = reader.roadmap();
+    assert!(
+        emptied.diagnostics.iter().any(|d| d
+            .message
+            .contains("'docs/roadmap.md', which has no milestones")),
+        "{:?}",
+        emptied.diagnostics
+    );
+    // Filled again: no warning.
+    reader.set_source("docs/roadmap.md", b"- [ ] Ship it (due 2026-03-01)\n");
+    let filled = reader.roadmap();
+    assert!(
+        !filled
+            .diagnostics
+            .iter()
+            .any(|d| d.message.contains("names")),
+        "{:?}",
+        filled.diagnostics
+    );
     // And gone again: the warning is back.
     reader.remove_source("docs/roadmap.md");
     assert!(warned(&reader.roadmap()));

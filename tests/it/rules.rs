@@ -1298,7 +1298,7 @@ kind: Component
 metadata:
   name: checkout
   annotations:
-    milepost.io/roadmap: roadmap.md, docs/roadmap.md, dir:plans
+    milepost.io/roadmap: roadmap.md, docs/roadmap.md, notes.md, dir:plans
 ---
 apiVersion: backstage.io/v1alpha1
 kind: Component
@@ -1312,6 +1312,7 @@ metadata:
         &[
             ("svc/catalog-info.yaml", catalog),
             ("svc/docs/roadmap.md", task),
+            ("svc/notes.md", "# Notes\n\nMeeting notes, no milestones.\n"),
         ],
         &ReadOptions::new(day(TODAY)),
     );
@@ -1328,6 +1329,13 @@ metadata:
                 6,
                 "milepost.io/roadmap of component:default/checkout names 'svc/roadmap.md', \
                  but no such document was read; check the path (relative to this file)"
+            ),
+            (
+                "svc/catalog-info.yaml",
+                6,
+                "milepost.io/roadmap of component:default/checkout names 'svc/notes.md', \
+                 which has no milestones Milepost can read; see `milepost check` for that file, \
+                 or name the document that holds the roadmap"
             ),
             (
                 "svc/catalog-info.yaml",
@@ -1351,7 +1359,7 @@ metadata:
         };
         filter.apply(&roadmap).diagnostics.len()
     };
-    assert_eq!(about("Component:default/Checkout"), 2);
+    assert_eq!(about("Component:default/Checkout"), 3);
     assert_eq!(about("component:default/search"), 0);
     let json = serde_json::to_value(&*roadmap.diagnostics[0]).unwrap_or_default();
     assert_eq!(json["entity"], "component:default/checkout", "{json}");

@@ -563,7 +563,7 @@ pub(crate) fn assemble(
         tagged,
         known,
         claims,
-        catalog: unread_annotations(documents),
+        catalog: unread_annotations(documents, &yields),
         team_names: teams.names,
         declared_teams,
     }
@@ -582,7 +582,7 @@ fn in_folder(path: &str, folder: &str) -> bool {
 /// leaves the entity's card without its roadmap. Each comes with the number
 /// of its catalog document. Only a catalog or the set of documents can
 /// change them, and either makes a [`Reader`](super::Reader) assemble again.
-fn unread_annotations(documents: &[&Extraction]) -> Vec<(usize, Diagnostic)> {
+fn unread_annotations(documents: &[&Extraction], yields: &[bool]) -> Vec<(usize, Diagnostic)> {
     let mut found = Vec::new();
     let mut catalogs = documents
         .iter()
@@ -592,19 +592,27 @@ fn unread_annotations(documents: &[&Extraction]) -> Vec<(usize, Diagnostic)> {
     if catalogs.peek().is_none() {
         return found;
     }
-    let read: FastSet<&str> = documents.iter().map(|d| d.path.as_str()).collect();
+    // Each document read, and whether it gave milestones or markers.
+    let read: FastMap<&str, bool> = documents
+        .iter()
+        .zip(yields)
+        .map(|(d, &yields)| (d.path.as_str(), yields))
+        .collect();
     for (number, catalog) in catalogs {
         for entity in &catalog.entities {
             let missing_paths = entity
                 .roadmap_paths
                 .iter()
-                .filter(|path| !read.contains(path.as_str()))
-                .map(|path| format!("'{path}', but no such document was read"));
+                .filter_map(|path| match read.get(path.as_str()) {
+                    None => Some(format!("'{path}', but no such document was read; check the path (relative to this file)")),
+                    Some(false) => Some(format!("'{path}', which has no milestones Milepost can read; see `milepost check` for that file, or name the document that holds the roadmap")),
+                    Some(true) => None,
+                });
             let empty_folders = entity
                 .roadmap_dirs
                 .iter()
                 .filter(|folder| documents.iter().all(|d| !in_folder(&d.path, folder)))
-                .map(|folder| format!("the folder '{folder}', but no document was read from it"));
+                .map(|folder| format!("the folder '{folder}', but no document was read from it; check the path (relative to this file)"));
             for named in missing_paths.chain(empty_folders) {
                 found.push((
                     number,
@@ -613,7 +621,7 @@ fn unread_annotations(documents: &[&Extraction]) -> Vec<(usize, Diagnostic)> {
                         line: entity.roadmap_line.max(1),
                         severity: Severity::Warning,
                         message: format!(
-                            "milepost.io/roadmap of {} names {named}; check the path (relative to this file)",
+                            "milepost.io/roadmap of {} names {named}",
                             entity.entity_ref
                         ),
                         entity: Some(entity.entity_ref.clone()),
