@@ -440,8 +440,9 @@ async fn milestone_show(
     Ok(negotiated(&headers, "application/json", body))
 }
 
-/// `GET /api/events`: one `{"revision": N}` event per reload. The number of
-/// open streams is bounded; beyond it, 503.
+/// `GET /api/events`: the current revision first (see below), then one
+/// `{"revision": N}` event per reload. The number of open streams is
+/// bounded; beyond it, 503.
 async fn events_stream(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -454,13 +455,15 @@ async fn events_stream(
     // Every new stream starts with the current revision, so a page that
     // fetched the roadmap just before a reload (and before its stream opened)
     // still hears of it; pages ignore a revision they already show. A
-    // reconnecting client that has seen the current revision gets nothing.
+    // reconnecting client that has seen the current revision gets nothing;
+    // one that saw any other (older, or from before a restart, when
+    // revisions began again at 1) gets the current one.
     let current = state.snapshot().roadmap.revision;
     let seen = headers
         .get("last-event-id")
         .and_then(|value| value.to_str().ok())
         .and_then(|text| text.trim().parse::<u64>().ok());
-    let missed = seen.is_none_or(|seen| seen < current).then_some(current);
+    let missed = (seen != Some(current)).then_some(current);
 
     struct EventStreamState {
         receiver: tokio::sync::broadcast::Receiver<u64>,

@@ -1080,11 +1080,21 @@ async fn traversal_attempts_on_a_real_port() {
 /// Opens `/api/events` and returns the stream once the server answered (so
 /// it is subscribed).
 async fn open_events(address: SocketAddr) -> (TcpStream, Vec<u8>) {
+    open_events_after(address, None).await
+}
+
+/// [`open_events`] as a client reconnecting after `last_event_id`.
+async fn open_events_after(
+    address: SocketAddr,
+    last_event_id: Option<u64>,
+) -> (TcpStream, Vec<u8>) {
     let mut stream = TcpStream::connect(address)
         .await
         .unwrap_or_else(|error| panic!("connect: {error}"));
-    let head =
-        format!("GET /api/events HTTP/1.1\r\nHost: {address}\r\nAccept: text/event-stream\r\n\r\n");
+    let last = last_event_id.map_or(String::new(), |id| format!("Last-Event-ID: {id}\r\n"));
+    let head = format!(
+        "GET /api/events HTTP/1.1\r\nHost: {address}\r\nAccept: text/event-stream\r\n{last}\r\n"
+    );
     stream
         .write_all(head.as_bytes())
         .await
@@ -1117,6 +1127,32 @@ async fn read_until(stream: &mut TcpStream, seen: &mut Vec<u8>, needle: &[u8]) {
         assert!(read > 0, "stream closed: {}", String::from_utf8_lossy(seen));
         seen.extend_from_slice(&buffer[..read]);
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_reconnecting_with_another_revision_gets_the_current_one_at_once() {
+    let dir = tempfile::tempdir().unwrap_or_else(|error| panic!("{error}"));
+    write(&dir.path().join("plan.md"), &plan("Launch the wallet"));
+    let server = Running::start(overrides(&[dir.path()])).await;
+    assert_eq!(server.roadmap().await.revision, 1);
+    // New, older, and from before a restart (revisions began again at 1).
+    for last in [None, Some(0), Some(99)] {
+        let (mut events, mut seen) = open_events_after(server.address, last).await;
+        read_until(&mut events, &mut seen, b"id: 1\ndata: {\"revision\":1}").await;
+    }
+    // Up to date: nothing is sent until the next reload.
+    let (mut events, mut seen) = open_events_after(server.address, Some(1)).await;
+    let mut buffer = [0u8; 1024];
+    let quiet = tokio::time::timeout(Duration::from_millis(300), events.read(&mut buffer)).await;
+    if let Ok(Ok(read)) = quiet {
+        seen.extend_from_slice(&buffer[..read]);
+    }
+    assert!(
+        !String::from_utf8_lossy(&seen).contains("\"revision\""),
+        "{}",
+        String::from_utf8_lossy(&seen)
+    );
+    server.stop().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
