@@ -22,16 +22,12 @@ use milepost_shared::{ApiError, Filter, ReloadEvent, Roadmap, compute_statuses};
 use tokio::sync::broadcast::error::RecvError;
 use tower::ServiceBuilder;
 use tower_http::cors::{AllowOrigin, CorsLayer};
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::encoding::{Precompressed, negotiated};
 use crate::limits::{CheckLimitsLayer, RequestTimeoutLayer};
 use crate::state::{AppState, Snapshot};
-
-/// Largest request body accepted: the API is read-only, so requests carry none.
-const MAX_BODY_BYTES: usize = 16 * 1024;
 
 /// Every way a request can fail, rendered as a JSON [`ApiError`].
 #[derive(Debug, thiserror::Error)]
@@ -144,7 +140,8 @@ pub fn app(state: AppState) -> Router {
             move |response: &Response<_>| (!is_subresource(response)).then(|| csp.clone()),
         ))
         .option_layer(cors)
-        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        // Sizes as declared, each refused with a JSON error. No handler
+        // reads a body, so a chunked one is never read into memory.
         .layer(CheckLimitsLayer)
         .layer(RequestTimeoutLayer::new(settings.request_timeout));
     api.layer(stack)

@@ -1,6 +1,7 @@
 //! Request limits as plain tower services (no boxed middleware): size limits
 //! checked before any handler runs (an over-long request target gets 414,
-//! oversized headers 431), and the request timeout (408) with the timer
+//! oversized headers 431, a body declared over the limit 413, each with a
+//! JSON error), and the request timeout (408) with the timer
 //! floor that keeps setting it cheap.
 
 use std::future::{Future, Ready, ready};
@@ -21,6 +22,9 @@ use crate::http::AppError;
 pub const MAX_HEADER_BYTES: usize = 32 * 1024;
 /// Longest request target (path and query).
 pub const MAX_URI_BYTES: usize = 8 * 1024;
+/// Largest request body: the API takes none, so this only bounds what a
+/// stray client can make the server read.
+pub const MAX_BODY_BYTES: usize = 16 * 1024;
 
 /// Wraps a service in [`CheckLimits`].
 #[derive(Clone, Copy, Debug, Default)]
@@ -34,8 +38,9 @@ impl<S> Layer<S> for CheckLimitsLayer {
     }
 }
 
-/// Refuses requests over [`MAX_URI_BYTES`] or [`MAX_HEADER_BYTES`]; passes
-/// the others to the inner service.
+/// Refuses requests over [`MAX_URI_BYTES`], [`MAX_HEADER_BYTES`] or (by
+/// their `Content-Length`) [`MAX_BODY_BYTES`]; passes the others to the
+/// inner service.
 #[derive(Clone, Debug)]
 pub struct CheckLimits<S> {
     inner: S,
@@ -70,6 +75,20 @@ fn refusal<B>(request: &Request<B>) -> Option<Response> {
     if uri_length > MAX_URI_BYTES {
         return Some(
             AppError::TooLarge("request URI too long", StatusCode::URI_TOO_LONG).into_response(),
+        );
+    }
+    let declared_body = request
+        .headers()
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|text| text.parse::<u64>().ok());
+    if declared_body.is_some_and(|length| length > MAX_BODY_BYTES as u64) {
+        return Some(
+            AppError::TooLarge(
+                "request body too large (the API takes no body)",
+                StatusCode::PAYLOAD_TOO_LARGE,
+            )
+            .into_response(),
         );
     }
     let header_bytes: usize = request

@@ -1350,10 +1350,10 @@ async fn request_bodies_and_uris_are_bounded() {
         .header(header::CONTENT_LENGTH, body.len())
         .body(Body::from(body))
         .unwrap_or_else(|error| panic!("{error}"));
-    assert_eq!(
-        send(&router, request).await.status,
-        StatusCode::PAYLOAD_TOO_LARGE
-    );
+    let answer = send(&router, request).await;
+    assert_eq!(answer.status, StatusCode::PAYLOAD_TOO_LARGE);
+    let refused: ApiError = answer.json();
+    assert!(refused.error.contains("body"), "{}", refused.error);
 
     let long = format!("/api/roadmap?q={}", "a".repeat(10 * 1024));
     let answer = get(&router, &long).await;
