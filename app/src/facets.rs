@@ -14,14 +14,24 @@ pub struct Choice {
 }
 
 /// Teams: the roadmap's named teams and every owner written on a milestone,
-/// once each (team names compare case-insensitively), sorted by name.
+/// once each (team names compare case-insensitively), sorted by name. An
+/// owner written as a team's group ref (`group:default/platform`) is that
+/// team, already listed by its name.
 pub fn team_choices(roadmap: &Roadmap) -> Vec<Choice> {
     let mut names: Vec<String> = Vec::new();
+    let is_a_teams_ref = |owner: &str| {
+        roadmap.teams.iter().any(|team| {
+            team.group_ref
+                .as_deref()
+                .is_some_and(|group_ref| group_ref.eq_ignore_ascii_case(owner.trim()))
+        })
+    };
     let candidates = roadmap.teams.iter().map(|team| team.name.as_str()).chain(
         roadmap
             .milestones
             .iter()
-            .flat_map(|m| m.owners.iter().map(String::as_str)),
+            .flat_map(|m| m.owners.iter().map(String::as_str))
+            .filter(|owner| !is_a_teams_ref(owner)),
     );
     for name in candidates {
         if !name.trim().is_empty() && !names.iter().any(|known| same_team(known, name)) {
@@ -197,6 +207,29 @@ mod tests {
             .map(|c| c.label)
             .collect();
         assert_eq!(labels, vec!["Docs & DevEx", "Platform", "security"]);
+    }
+
+    #[test]
+    fn an_owner_written_as_a_teams_group_ref_is_listed_as_the_team() {
+        let mut roadmap = roadmap(
+            "2026-01-20",
+            vec![
+                milestone("a", Status::OnTrack, None).owned_by(&["Platform"]),
+                milestone("b", Status::OnTrack, None).owned_by(&["group:default/platform"]),
+                milestone("c", Status::OnTrack, None).owned_by(&["group:default/unknown"]),
+            ],
+        );
+        roadmap.teams = vec![Arc::new(milepost_shared::Team {
+            name: "Platform".into(),
+            group_ref: Some("group:default/platform".into()),
+            responsibilities: Vec::new(),
+            milestones: vec!["a".into(), "b".into()],
+        })];
+        let labels: Vec<String> = team_choices(&roadmap)
+            .into_iter()
+            .map(|c| c.label)
+            .collect();
+        assert_eq!(labels, vec!["group:default/unknown", "Platform"]);
     }
 
     #[test]

@@ -178,13 +178,7 @@ impl Filter {
             roadmap
                 .teams
                 .iter()
-                .filter(|team| {
-                    same_team(&team.name, name)
-                        || team
-                            .group_ref
-                            .as_deref()
-                            .is_some_and(|r| r.eq_ignore_ascii_case(name.trim()))
-                })
+                .filter(|team| is_named(team, name))
                 .flat_map(|team| team.milestones.iter().map(String::as_str))
                 .collect()
         });
@@ -216,8 +210,10 @@ impl Filter {
             .cloned()
             .collect::<Vec<_>>();
         let document_paths: HashSet<&str> = documents.iter().map(|d| d.path.as_str()).collect();
-        // A team's milestone list keeps only what the filter kept, so a small
-        // answer (a card's entity) does not carry the whole portfolio's ids.
+        // The teams of the kept milestones, and the team asked for even when
+        // it owns none of them. A team's milestone list keeps only what the
+        // filter kept, so a small answer (a card's entity) does not carry
+        // the whole portfolio's ids.
         let teams = roadmap
             .teams
             .iter()
@@ -228,10 +224,8 @@ impl Filter {
                     .filter(|id| kept_ids.contains(id.as_str()))
                     .cloned()
                     .collect();
-                let wanted = match &self.team {
-                    Some(name) => same_team(&team.name, name),
-                    None => !owned.is_empty(),
-                };
+                let wanted = !owned.is_empty()
+                    || self.team.as_ref().is_some_and(|name| is_named(team, name));
                 wanted.then(|| {
                     if owned.len() == team.milestones.len() {
                         team.clone()
@@ -268,6 +262,15 @@ impl Filter {
             markers,
         }
     }
+}
+
+/// Whether `name` names `team`: its name (any case) or its group ref.
+fn is_named(team: &Team, name: &str) -> bool {
+    same_team(&team.name, name)
+        || team
+            .group_ref
+            .as_deref()
+            .is_some_and(|group_ref| group_ref.eq_ignore_ascii_case(name.trim()))
 }
 
 /// Whether an owner written as a Backstage ref (`group:default/platform`)

@@ -137,6 +137,26 @@ async fn get(router: &Router, uri: &str) -> Answer {
     send(router, request(Method::GET, uri)).await
 }
 
+/// Every team of a filtered answer owns one of its milestones, and lists
+/// only milestones the answer holds.
+fn teams_of_the_milestones(roadmap: &Roadmap) {
+    let kept = ids(roadmap);
+    for team in &roadmap.teams {
+        assert!(
+            !team.milestones.is_empty(),
+            "{} owns nothing here",
+            team.name
+        );
+        for id in &team.milestones {
+            assert!(
+                kept.contains(&id.as_str()),
+                "{}: {id} is not in the answer",
+                team.name
+            );
+        }
+    }
+}
+
 fn ids(roadmap: &Roadmap) -> Vec<&str> {
     roadmap.milestones.iter().map(|m| m.id.as_str()).collect()
 }
@@ -268,11 +288,23 @@ async fn roadmap_filters_narrow_the_milestones() {
                 || owner.eq_ignore_ascii_case("group:default/security")
         })
     }));
+    // The teams are those of the matching milestones, each with only its
+    // matching milestones.
+    teams_of_the_milestones(&roadmap);
     assert!(
         roadmap
             .teams
             .iter()
-            .all(|t| t.name.eq_ignore_ascii_case("security"))
+            .any(|t| t.name.eq_ignore_ascii_case("security"))
+    );
+    // A co-owned milestone brings its other owners' teams (PAY-2 is owned
+    // by Mobile and Payments).
+    let payments: Roadmap = get(&router, "/api/roadmap?team=Payments").await.json();
+    teams_of_the_milestones(&payments);
+    let names: Vec<&str> = payments.teams.iter().map(|t| t.name.as_str()).collect();
+    assert!(
+        names.contains(&"Payments") && names.contains(&"Mobile"),
+        "{names:?}"
     );
 
     let roadmap: Roadmap = get(&router, "/api/roadmap?q=wallet%20SDK").await.json();
@@ -1451,6 +1483,8 @@ async fn a_team_filter_and_the_team_report_include_owners_written_as_its_group_r
         .await
         .json();
     assert_eq!(ids(&by_ref), ids(&roadmap));
+    let names: Vec<&str> = by_ref.teams.iter().map(|t| t.name.as_str()).collect();
+    assert!(names.contains(&"Platform"), "{names:?}");
 
     let report = get(&router, "/api/export.md?group_by=team").await.text();
     let platform = report
