@@ -92,17 +92,17 @@ pub fn parse_origin(text: &str) -> Option<String> {
         .then(|| format!("{scheme}://{}", rest.to_ascii_lowercase()))
 }
 
-/// The open milestones the card lists: not done or cancelled, matching the
-/// filter, most urgent first (blocked and overdue, then due soon, then by
-/// target), at most `limit`.
+/// The open milestones the card lists: not done or cancelled, that
+/// `matches` takes (the card's filter), most urgent first (blocked and
+/// overdue, then due soon, then by target), at most `limit`.
 pub fn next_milestones<'a>(
     milestones: impl IntoIterator<Item = &'a Milestone>,
-    filter: &Filter,
+    matches: impl Fn(&Milestone) -> bool,
     limit: usize,
 ) -> Vec<&'a Milestone> {
     let mut open: Vec<&Milestone> = milestones
         .into_iter()
-        .filter(|m| m.status.is_open() && filter.matches(m))
+        .filter(|m| m.status.is_open() && matches(m))
         .collect();
     sorting::sort_by(&mut open, |a, b| by_urgency(a, b));
     open.truncate(limit);
@@ -222,7 +222,7 @@ mod tests {
         ];
         let filter = Filter::default();
         let ids = |limit| -> Vec<&str> {
-            next_milestones(&milestones, &filter, limit)
+            next_milestones(&milestones, |m| filter.matches(m), limit)
                 .iter()
                 .map(|m| m.id.as_str())
                 .collect()
@@ -234,7 +234,10 @@ mod tests {
             entity: Some("component:default/other".into()),
             ..Filter::default()
         };
-        assert_eq!(next_milestones(&milestones, &entity, 5).len(), 1);
+        assert_eq!(
+            next_milestones(&milestones, |m| entity.matches(m), 5).len(),
+            1
+        );
     }
 
     #[test]

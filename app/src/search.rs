@@ -29,7 +29,8 @@ impl SearchIndex {
 
     /// Indices of the milestones of `roadmap` (the one this index was made
     /// of) that pass `filter` but for its status: the same milestones as
-    /// [`Filter::matches_ignoring_status`] keeps.
+    /// the filter's [`Matcher`](milepost_shared::filter::Matcher) keeps, the
+    /// API's answer for it (a team by its group ref, a Group entity's team).
     pub fn candidates(&self, roadmap: &Roadmap, filter: &Filter) -> Vec<usize> {
         let words: Vec<String> = filter
             .q
@@ -45,6 +46,7 @@ impl SearchIndex {
             q: None,
             ..filter.clone()
         };
+        let rest = rest.for_roadmap(roadmap);
         roadmap
             .milestones
             .iter()
@@ -119,5 +121,45 @@ mod tests {
             ),
             vec![0, 1, 3]
         );
+    }
+
+    #[test]
+    fn a_group_entity_or_a_team_ref_finds_what_the_team_owns() {
+        let mut sample = roadmap(
+            "2026-01-20",
+            vec![
+                milestone("SSO portal", Status::OnTrack, None).owned_by(&["Docs"]),
+                milestone("Payments Pipeline", Status::Overdue, None).owned_by(&["Payments"]),
+                milestone("Refunds", Status::Blocked, None)
+                    .owned_by(&["group:default/payments-team"]),
+            ],
+        );
+        let owned: Vec<String> = sample.milestones[1..]
+            .iter()
+            .map(|m| m.id.clone())
+            .collect();
+        sample.teams = vec![std::sync::Arc::new(milepost_shared::Team {
+            name: "Payments".into(),
+            group_ref: Some("group:default/payments-team".into()),
+            responsibilities: Vec::new(),
+            milestones: owned,
+        })];
+        let index = SearchIndex::of(&sample);
+        for filter in [
+            Filter {
+                entity: Some("group:default/payments-team".into()),
+                ..Filter::default()
+            },
+            Filter {
+                team: Some("group:default/payments-team".into()),
+                ..Filter::default()
+            },
+            Filter {
+                team: Some("payments".into()),
+                ..Filter::default()
+            },
+        ] {
+            assert_eq!(index.candidates(&sample, &filter), vec![1, 2], "{filter:?}");
+        }
     }
 }

@@ -122,14 +122,21 @@ impl Filter {
 
     /// Every part but the team and the status.
     fn matches_except_team(&self, milestone: &Milestone) -> bool {
-        if let Some(entity) = &self.entity
-            && !milestone
+        self.entity_matches(milestone) && self.matches_rest(milestone)
+    }
+
+    /// The entity part: the milestone's document belongs to the entity.
+    fn entity_matches(&self, milestone: &Milestone) -> bool {
+        self.entity.as_ref().is_none_or(|entity| {
+            milestone
                 .entity
                 .as_deref()
                 .is_some_and(|e| e.eq_ignore_ascii_case(entity))
-        {
-            return false;
-        }
+        })
+    }
+
+    /// The document and the words.
+    fn matches_rest(&self, milestone: &Milestone) -> bool {
         if let Some(document) = &self.document
             && milestone.document != *document
         {
@@ -163,6 +170,31 @@ impl Filter {
             .is_some_and(|(about, wanted)| about.eq_ignore_ascii_case(wanted))
     }
 
+    /// The filter made ready for `roadmap`, whose teams it also reads (see
+    /// [`Matcher`]).
+    pub fn for_roadmap<'a>(&'a self, roadmap: &'a Roadmap) -> Matcher<'a> {
+        // Ids owned by the teams `name` names, sorted.
+        let owned_by = |name: &str| -> Vec<&'a str> {
+            let mut ids: Vec<&str> = roadmap
+                .teams
+                .iter()
+                .filter(|team| is_named(team, name))
+                .flat_map(|team| team.milestones.iter().map(String::as_str))
+                .collect();
+            ids.sort_unstable();
+            ids
+        };
+        let group = self
+            .entity
+            .as_deref()
+            .filter(|entity| entity.trim().to_ascii_lowercase().starts_with("group:"));
+        Matcher {
+            filter: self,
+            by_team: self.team.as_deref().map(owned_by),
+            by_group: group.map(owned_by),
+        }
+    }
+
     /// A copy of the roadmap holding only the matching milestones, the teams
     /// that own them, their documents and those documents' diagnostics,
     /// and the diagnostics about the filter's entity.
@@ -171,30 +203,11 @@ impl Filter {
         if self.is_empty() {
             return roadmap.clone();
         }
-        // The team part also takes what the roadmap's teams list: the reader
-        // found those owners by group ref too (`group:default/platform` is
-        // the team Platform when Platform has that ref).
-        let listed: Option<HashSet<&str>> = self.team.as_ref().map(|name| {
-            roadmap
-                .teams
-                .iter()
-                .filter(|team| is_named(team, name))
-                .flat_map(|team| team.milestones.iter().map(String::as_str))
-                .collect()
-        });
+        let matcher = self.for_roadmap(roadmap);
         let milestones: Vec<Arc<Milestone>> = roadmap
             .milestones
             .iter()
-            .filter(|m| {
-                let team = match &listed {
-                    Some(listed) => {
-                        listed.contains(m.id.as_str()) || self.matches_ignoring_status(m)
-                    }
-                    None => true,
-                };
-                team && self.matches_except_team(m)
-                    && (self.status.is_empty() || self.status.contains(&m.status))
-            })
+            .filter(|m| matcher.matches(m))
             .cloned()
             .collect();
         let kept_ids: HashSet<&str> = milestones.iter().map(|m| m.id.as_str()).collect();
@@ -261,6 +274,57 @@ impl Filter {
             diagnostics,
             markers,
         }
+    }
+}
+
+/// A [`Filter`] ready for one roadmap: besides what [`Filter::matches`]
+/// sees on a milestone, it takes what the roadmap's teams own, as the
+/// reader found it (owners written as a group ref included):
+/// - `team` naming a team by name or group ref takes that team's milestones
+///   (`team=group:default/platform` is the team Platform when Platform has
+///   that ref);
+/// - `entity` naming a Backstage Group (`group:default/payments-team`)
+///   takes the milestones its team owns, besides those of documents that
+///   belong to the group: a Group page's card shows the team's roadmap.
+pub struct Matcher<'a> {
+    filter: &'a Filter,
+    /// Sorted ids the team filter's teams own (`None`: no team filter).
+    by_team: Option<Vec<&'a str>>,
+    /// Sorted ids a Group entity's team owns (`None`: no Group entity).
+    by_group: Option<Vec<&'a str>>,
+}
+
+impl Matcher<'_> {
+    /// [`Filter::matches_ignoring_status`], with the roadmap's teams.
+    pub fn matches_ignoring_status(&self, milestone: &Milestone) -> bool {
+        let filter = self.filter;
+        let listed = |ids: &Option<Vec<&str>>| {
+            ids.as_ref()
+                .is_some_and(|ids| ids.binary_search(&milestone.id.as_str()).is_ok())
+        };
+        let team = filter.team.as_ref().is_none_or(|team| {
+            listed(&self.by_team)
+                || milestone
+                    .owners
+                    .iter()
+                    .any(|owner| same_team(owner, team) || names_team(owner, team))
+        });
+        let entity = filter.entity_matches(milestone)
+            || listed(&self.by_group)
+            || self.by_group.is_some()
+                && filter.entity.as_ref().is_some_and(|entity| {
+                    milestone
+                        .owners
+                        .iter()
+                        .any(|owner| owner.trim().eq_ignore_ascii_case(entity.trim()))
+                });
+        team && entity && filter.matches_rest(milestone)
+    }
+
+    /// [`Filter::matches`], with the roadmap's teams.
+    pub fn matches(&self, milestone: &Milestone) -> bool {
+        self.matches_ignoring_status(milestone)
+            && (self.filter.status.is_empty() || self.filter.status.contains(&milestone.status))
     }
 }
 

@@ -1470,6 +1470,41 @@ async fn a_request_past_the_timeout_gets_408_and_the_server_keeps_serving() {
 }
 
 #[tokio::test]
+async fn a_group_entity_takes_the_milestones_its_team_owns() {
+    let (router, _state) = examples_app("2026-01-20", HttpSettings::default());
+    let everything: Roadmap = get(&router, "/api/roadmap").await.json();
+    let team = everything
+        .teams
+        .iter()
+        .find(|t| t.group_ref.as_deref() == Some("group:default/payments-team"))
+        .unwrap_or_else(|| panic!("no team with the ref group:default/payments-team"));
+    assert!(!team.milestones.is_empty());
+    // A Backstage Group page's card asks for the group as its entity.
+    let group: Roadmap = get(&router, "/api/roadmap?entity=Group:default/payments-team")
+        .await
+        .json();
+    let mut expected: Vec<&str> = team.milestones.iter().map(String::as_str).collect();
+    let mut got = ids(&group);
+    expected.sort_unstable();
+    got.sort_unstable();
+    assert_eq!(got, expected);
+    teams_of_the_milestones(&group);
+    // A component is still only its documents' milestones.
+    let component: Roadmap = get(
+        &router,
+        "/api/roadmap?entity=component:default/payments-gateway",
+    )
+    .await
+    .json();
+    assert!(
+        component
+            .milestones
+            .iter()
+            .all(|m| m.entity.as_deref() == Some("component:default/payments-gateway"))
+    );
+}
+
+#[tokio::test]
 async fn a_team_filter_and_the_team_report_include_owners_written_as_its_group_ref() {
     let (router, _state) = examples_app("2026-01-20", HttpSettings::default());
     // cost-dashboards is owned by `group:default/platform`, Platform's ref.

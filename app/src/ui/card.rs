@@ -13,7 +13,7 @@ use super::common::{StatusChip, apply_theme, mark_rendered, today_of};
 use super::router::current_pairs;
 use crate::card::{CardParams, HeightReporter, height_message, next_milestones};
 use crate::query::ViewState;
-use crate::summary::status_counts;
+use crate::summary::count_statuses;
 
 /// The card page: reads its parameters once (the parent sets them in the
 /// iframe's URL), loads only its entity's roadmap and follows reloads.
@@ -119,13 +119,17 @@ fn CardContent(
     params: CardParams,
 ) -> impl IntoView {
     let today = today_of(&roadmap);
-    let matching = roadmap
+    // The filter with the roadmap's teams: a Group's card shows what its
+    // team owns, as the server's answer for it does.
+    let matcher = params.filter.for_roadmap(&roadmap);
+    let matching: Vec<&milepost_shared::Milestone> = roadmap
         .milestones
         .iter()
-        .filter(|m| params.filter.matches_ignoring_status(m))
-        .count();
+        .map(|m| &**m)
+        .filter(|m| matcher.matches_ignoring_status(m))
+        .collect();
     let full_href = params.full_roadmap_href();
-    if matching == 0 {
+    if matching.is_empty() {
         let subject = params
             .filter
             .entity
@@ -181,19 +185,19 @@ fn CardContent(
         }
             .into_any();
     }
-    let counts: Vec<_> = status_counts(roadmap.milestones.iter().map(|m| &**m), &params.filter)
+    let counts: Vec<_> = count_statuses(matching.iter().copied(), &params.filter.status)
         .into_iter()
         .filter(|c| c.count > 0)
         .collect();
     let next = next_milestones(
         roadmap.milestones.iter().map(|m| &**m),
-        &params.filter,
+        |m| matcher.matches(m),
         params.limit,
     );
     let open_total = roadmap
         .milestones
         .iter()
-        .filter(|m| params.filter.matches(m) && m.status.is_open())
+        .filter(|m| matcher.matches(m) && m.status.is_open())
         .count();
     let more = open_total.saturating_sub(next.len());
     let names = TeamNames::of(&roadmap);
