@@ -13,6 +13,35 @@ pub struct Choice {
     pub label: String,
 }
 
+/// The choices of a filter's list with the value the filter holds (from a
+/// link, or left from before a reload) selected, and the index of that
+/// choice: the choice it names, any case, or else one added first (a team
+/// no milestone names, a Group's ref), so the list never reads "All" while
+/// it filters.
+pub fn with_current(mut list: Vec<Choice>, current: Option<&str>) -> (Vec<Choice>, Option<usize>) {
+    let Some(current) = current else {
+        return (list, None);
+    };
+    let found = list
+        .iter()
+        .position(|choice| choice.value == current)
+        .or_else(|| {
+            list.iter()
+                .position(|choice| choice.value.to_lowercase() == current.to_lowercase())
+        });
+    if found.is_some() {
+        return (list, found);
+    }
+    list.insert(
+        0,
+        Choice {
+            value: current.to_string(),
+            label: current.to_string(),
+        },
+    );
+    (list, Some(0))
+}
+
 /// Teams: the roadmap's named teams and every owner written on a milestone,
 /// once each (team names compare case-insensitively), sorted by name. An
 /// owner written as a team's group ref (`group:default/platform`) is that
@@ -207,6 +236,31 @@ mod tests {
             .map(|c| c.label)
             .collect();
         assert_eq!(labels, vec!["Docs & DevEx", "Platform", "security"]);
+    }
+
+    #[test]
+    fn the_value_a_filter_holds_is_always_the_selected_choice() {
+        let choice = |value: &str| Choice {
+            value: value.into(),
+            label: value.into(),
+        };
+        let list = || vec![choice("Mobile"), choice("Payments")];
+        let labels = |(list, selected): (Vec<Choice>, Option<usize>)| {
+            (
+                list.into_iter().map(|c| c.label).collect::<Vec<_>>(),
+                selected,
+            )
+        };
+        assert_eq!(labels(with_current(list(), None)).1, None);
+        assert_eq!(labels(with_current(list(), Some("Payments"))).1, Some(1));
+        assert_eq!(labels(with_current(list(), Some("payments"))).1, Some(1));
+        assert_eq!(
+            labels(with_current(list(), Some("Nobody"))),
+            (
+                vec!["Nobody".to_string(), "Mobile".into(), "Payments".into()],
+                Some(0)
+            )
+        );
     }
 
     #[test]

@@ -123,9 +123,11 @@ pub fn Filters(store: Store, url: UrlState) -> impl IntoView {
     let entity = Memo::new(move |_| url.state.with(|s| s.filter.entity.clone()));
     let document = Memo::new(move |_| url.state.with(|s| s.filter.document.clone()));
     let options = move |list: Vec<crate::facets::Choice>, current: Option<String>| {
+        let (list, chosen) = crate::facets::with_current(list, current.as_deref());
         list.into_iter()
-            .map(|choice| {
-                let selected = current.as_deref() == Some(choice.value.as_str());
+            .enumerate()
+            .map(|(index, choice)| {
+                let selected = chosen == Some(index);
                 view! { <option value=choice.value selected=selected>{choice.label}</option> }
             })
             .collect_view()
