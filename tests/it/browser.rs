@@ -1417,11 +1417,12 @@ async fn keyboard_reaches_filters_and_sorting_enter_filters_by_status_and_back_u
         "Enter did not put the filter in the URL: {url}"
     );
 
-    // Keep tabbing: the search box, the team filter and a sort heading follow.
+    // Keep tabbing: the search box, the team filter and the button that
+    // skips the chart's labels follow.
     let mut wanted: BTreeMap<&str, bool> = [
         ("search box", false),
         ("team filter", false),
-        ("sortable heading", false),
+        ("skip button", false),
     ]
     .into();
     for _ in 0..80 {
@@ -1431,10 +1432,10 @@ async fn keyboard_reaches_filters_and_sorting_enter_filters_by_status_and_back_u
             "{}#{}.{} {:?}",
             focused.tag, focused.id, focused.classes, focused.text
         ));
-        let name = match (focused.id.as_str(), focused.has_class("sort")) {
+        let name = match (focused.id.as_str(), focused.has_class("skip")) {
             ("f-q", _) => "search box",
             ("f-team", _) => "team filter",
-            (_, true) => "sortable heading",
+            (_, true) => "skip button",
             _ => continue,
         };
         assert!(
@@ -1454,6 +1455,31 @@ async fn keyboard_reaches_filters_and_sorting_enter_filters_by_status_and_back_u
     assert!(
         missed.is_empty(),
         "Tab never reached {missed:?}; focus went {path:#?}"
+    );
+    // Enter on it jumps past the chart: the next Tabs reach the table's
+    // sortable headings, not the chart's labels.
+    browser.press(Key::Enter).await;
+    assert_eq!(
+        browser.focused().await.id,
+        "table-h",
+        "the skip went elsewhere"
+    );
+    let mut after_skip = Vec::new();
+    for _ in 0..3 {
+        browser.press(Key::Tab).await;
+        let focused = browser.focused().await;
+        after_skip.push(format!(
+            "{}#{}.{}",
+            focused.tag, focused.id, focused.classes
+        ));
+        if focused.has_class("sort") {
+            assert!(focused.ring, "a sortable heading is focused without a ring");
+            break;
+        }
+    }
+    assert!(
+        after_skip.last().is_some_and(|f| f.contains("sort")),
+        "Tab after the skip went {after_skip:?}"
     );
 
     // The filter was a history entry: Back brings every milestone back, in place.

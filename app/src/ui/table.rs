@@ -83,7 +83,7 @@ pub fn MilestoneTable(store: Store, url: UrlState, visible: Visible) -> impl Int
     view! {
         <section class="panel table-panel" aria-labelledby="table-h">
             <div class="section-head">
-                <h2 id="table-h">"Milestones"</h2>
+                <h2 id="table-h" tabindex="-1">"Milestones"</h2>
                 <span class="muted" aria-live="polite">
                     {move || format!("{} shown", count())}
                 </span>

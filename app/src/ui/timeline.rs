@@ -224,6 +224,21 @@ pub fn TimelineSection(store: Store, url: UrlState, visible: Visible) -> impl In
         <section class="panel timeline-panel" aria-labelledby="timeline-h">
             <div class="section-head">
                 <h2 id="timeline-h">"Timeline"</h2>
+                // The chart has a label per milestone: a keyboard can jump
+                // past them to the table (the button shows when focused).
+                <button
+                    type="button"
+                    class="skip"
+                    on:click=|_| {
+                        if let Some(heading) = document().get_element_by_id("table-h")
+                            && let Ok(heading) = heading.dyn_into::<web_sys::HtmlElement>()
+                        {
+                            let _ = heading.focus();
+                        }
+                    }
+                >
+                    "Skip to the milestone table"
+                </button>
                 <div class="controls">
                     <div class="segmented" role="group" aria-label="Group rows by">
                         <span class="control-label" aria-hidden="true">"Group"</span>
