@@ -1501,6 +1501,53 @@ async fn keyboard_reaches_filters_and_sorting_enter_filters_by_status_and_back_u
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn escape_closes_the_detail_panel_and_focus_returns_to_what_opened_it() {
+    let _one = ONE_BROWSER.lock().await;
+    let Some(browser) = Browser::open(1280, 900).await else {
+        return;
+    };
+    let site = Site::start().await;
+    let roadmap = site.roadmap();
+    let first = &roadmap.milestones[0];
+    let panel_open = async |browser: &Browser, open: bool| {
+        browser
+            .wait_until("the panel to open or close", async |browser| {
+                let heading = browser.texts("#detail-title").await;
+                (heading.is_empty() != open)
+                    .then_some(())
+                    .ok_or(format!("panel heading {heading:?}"))
+            })
+            .await;
+    };
+    // A deep link opens the panel with focus outside it; Escape still closes it.
+    browser.goto(&site.url(&format!("/?m={}", first.id))).await;
+    panel_open(&browser, true).await;
+    browser.js("document.activeElement.blur();", vec![]).await;
+    browser.press(Key::Escape).await;
+    panel_open(&browser, false).await;
+    let url = browser.js("return window.location.href;", vec![]).await;
+    assert!(
+        !url.as_str().unwrap_or_default().contains("m="),
+        "the link still names the milestone: {url}"
+    );
+    // Opened from the table: Escape closes it and focus is back on the link.
+    browser
+        .click(
+            fantoccini::Locator::Css("table.milestones a.title"),
+            "a title link in the table",
+        )
+        .await;
+    panel_open(&browser, true).await;
+    browser.press(Key::Escape).await;
+    panel_open(&browser, false).await;
+    let focused = browser.focused().await;
+    assert!(
+        focused.tag == "a" && focused.has_class("title"),
+        "focus went to {focused:?}, not back to the title link"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn card_posts_its_height_only_to_the_parent_origin_it_names() {
     let _one = ONE_BROWSER.lock().await;
     let Some(browser) = Browser::open(1000, 900).await else {

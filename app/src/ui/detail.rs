@@ -18,11 +18,38 @@ use crate::facets::document_title;
 #[component]
 pub fn DetailPanel(store: Store, url: UrlState) -> impl IntoView {
     let selected = Memo::new(move |_| url.state.with(|s| s.selected.clone()));
-    let close = move || url.update(false, |s| s.selected = None);
+    // What had focus when the panel opened (a row's link, a chart label):
+    // closing the panel gives focus back to it, so a keyboard carries on
+    // from where it was.
+    let opener: StoredValue<Option<web_sys::Element>, LocalStorage> = StoredValue::new_local(None);
+    let close = move || {
+        url.update(false, |s| s.selected = None);
+        if let Some(opener) = opener.try_update_value(Option::take).flatten()
+            && opener.is_connected()
+            && let Ok(opener) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(opener)
+        {
+            let _ = opener.focus();
+        }
+    };
+    // Escape closes the panel wherever focus is (after a deep link, focus
+    // is not in the panel).
+    let escape = window_event_listener(leptos::ev::keydown, move |ev| {
+        if ev.key() == "Escape" && selected.with_untracked(Option::is_some) {
+            close();
+        }
+    });
+    on_cleanup(move || escape.remove());
     // Move focus to the panel's heading when a milestone is opened, so
     // keyboard and screen-reader users land on what they asked for.
-    Effect::new(move |_| {
-        if selected.get().is_some() {
+    Effect::new(move |previous: Option<bool>| {
+        let open = selected.with(Option::is_some);
+        if open && previous != Some(true) {
+            let focused = document()
+                .active_element()
+                .filter(|element| element.id() != "detail-title");
+            opener.set_value(focused);
+        }
+        if open {
             request_animation_frame(|| {
                 if let Some(heading) = document().get_element_by_id("detail-title")
                     && let Ok(heading) =
@@ -32,6 +59,7 @@ pub fn DetailPanel(store: Store, url: UrlState) -> impl IntoView {
                 }
             });
         }
+        open
     });
     let body = move || {
         let id = selected.get()?;
@@ -57,15 +85,7 @@ pub fn DetailPanel(store: Store, url: UrlState) -> impl IntoView {
         })
     };
     view! {
-        <aside
-            class="detail"
-            aria-labelledby="detail-title"
-            on:keydown=move |ev| {
-                if ev.key() == "Escape" {
-                    close();
-                }
-            }
-        >
+        <aside class="detail" aria-labelledby="detail-title">
             <button type="button" class="close" aria-label="Close details" on:click=move |_| close()>
                 "×"
             </button>
