@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use chrono::{Datelike, NaiveDate};
 pub use milepost_shared::display::TeamNames;
-use milepost_shared::{Marker, Milestone, display::month_abbrev};
+use milepost_shared::{Marker, Milestone, display::month_abbrev, filter::same_team};
 
 use crate::sorting;
 
@@ -287,12 +287,21 @@ pub struct Layout {
     pub origin: NaiveDate,
 }
 
+/// How rows are grouped: by document, or by team (`teams` names an owner's
+/// team; a milestone of several teams goes under `team`, the team the view
+/// is filtered by, when it is one of them, else under its first owner's).
+#[derive(Clone, Copy)]
+pub struct Groups<'a> {
+    pub grouping: Grouping,
+    pub teams: &'a TeamNames,
+    pub team: Option<&'a str>,
+}
+
 /// Lays out `milestones` (already filtered). `arrows` asks for dependency
 /// arrows between milestones that are both on the chart.
 pub fn layout(
     milestones: &[&Milestone],
-    grouping: Grouping,
-    teams: &TeamNames,
+    groups_by: Groups<'_>,
     zoom: Zoom,
     today: Option<NaiveDate>,
     markers: &[Marker],
@@ -351,7 +360,7 @@ pub fn layout(
     let mut groups: Vec<(String, Vec<usize>)> = Vec::new();
     let mut group_of: HashMap<String, usize> = HashMap::new();
     for &i in &dated {
-        let label = group_label(milestones[i], grouping, teams);
+        let label = group_label(milestones[i], groups_by);
         match group_of.get(&label.to_lowercase()) {
             Some(&g) => groups[g].1.push(i),
             None => {
@@ -428,15 +437,24 @@ pub fn layout(
 
 const UNOWNED: &str = "Unowned";
 
-/// The heading a milestone is grouped under: its document, or its first
-/// owner's team (an owner written as a team's group ref is that team).
-pub fn group_label(milestone: &Milestone, grouping: Grouping, teams: &TeamNames) -> String {
-    match grouping {
-        Grouping::Team => milestone
-            .owners
-            .first()
-            .map_or(UNOWNED, |owner| teams.name_of(owner))
-            .to_string(),
+/// The heading a milestone is grouped under: its document, or its team (an
+/// owner written as a team's group ref is that team): the filtered team
+/// when it owns the milestone, else the first owner's.
+pub fn group_label(milestone: &Milestone, groups: Groups<'_>) -> String {
+    match groups.grouping {
+        Grouping::Team => {
+            let names = milestone
+                .owners
+                .iter()
+                .map(|owner| groups.teams.name_of(owner));
+            let filtered = groups
+                .team
+                .and_then(|team| names.clone().find(|name| same_team(name, team)));
+            filtered
+                .or_else(|| names.clone().next())
+                .unwrap_or(UNOWNED)
+                .to_string()
+        }
         Grouping::Document => milestone.document.clone(),
     }
 }
@@ -709,6 +727,26 @@ mod tests {
     }
 
     /// [`layout`] without team refs or markers, what most tests are about.
+    #[test]
+    fn a_milestone_of_several_teams_is_grouped_under_the_filtered_one() {
+        let shared = milestone("Wallet SDK beta", Status::DueSoon, Some("2026-01-30"))
+            .owned_by(&["Mobile", "Payments"]);
+        let teams = TeamNames::default();
+        let under = |team: Option<&str>| {
+            group_label(
+                &shared,
+                Groups {
+                    grouping: Grouping::Team,
+                    teams: &teams,
+                    team,
+                },
+            )
+        };
+        assert_eq!(under(None), "Mobile");
+        assert_eq!(under(Some("payments")), "Payments");
+        assert_eq!(under(Some("Docs")), "Mobile", "a team it is not owned by");
+    }
+
     fn lay(
         milestones: &[&Milestone],
         grouping: Grouping,
@@ -718,8 +756,11 @@ mod tests {
     ) -> Layout {
         layout(
             milestones,
-            grouping,
-            &TeamNames::default(),
+            Groups {
+                grouping,
+                teams: &TeamNames::default(),
+                team: None,
+            },
             zoom,
             today,
             &[],
@@ -792,7 +833,12 @@ mod tests {
                 .owned_by(&["group:default/search"]),
         ];
         let refs: Vec<&Milestone> = sample.iter().collect();
-        let layout = layout(&refs, Grouping::Team, &teams, Zoom::Month, None, &[], false);
+        let groups = Groups {
+            grouping: Grouping::Team,
+            teams: &teams,
+            team: None,
+        };
+        let layout = layout(&refs, groups, Zoom::Month, None, &[], false);
         assert_eq!(
             ids(&refs, &layout.rows),
             vec![
@@ -1008,8 +1054,11 @@ mod tests {
         };
         let layout = layout(
             &[],
-            Grouping::Team,
-            &TeamNames::default(),
+            Groups {
+                grouping: Grouping::Team,
+                teams: &TeamNames::default(),
+                team: None,
+            },
             Zoom::Month,
             None,
             &[marker],

@@ -11,7 +11,7 @@ use super::common::{StatusChip, UrlState, today_of};
 use super::panels::Visible;
 use crate::facets::document_title;
 use crate::timeline::{
-    AXIS_HEIGHT, Grouping, Layout, OutOfView, POINT_RADIUS, ROW_HEIGHT, Row, RowKey, Shape,
+    AXIS_HEIGHT, Grouping, Groups, Layout, OutOfView, POINT_RADIUS, ROW_HEIGHT, Row, RowKey, Shape,
     TODAY_FLAG_HALF, TeamNames, Zoom, layout, opening, opening_zoom, row_into_view, rows_in_view,
 };
 use leptos::prelude::AnyView;
@@ -66,7 +66,14 @@ pub fn TimelineSection(store: Store, url: UrlState, visible: Visible) -> impl In
                         .copied()
                         .filter(|&i| i < s.roadmap.milestones.len())
                         .collect();
-                    let layout = lay_out(&s.roadmap, &indices, (grouping, zoom, arrows));
+                    // The filter's team is read with the indices it gave.
+                    let team = url.state.with_untracked(|st| st.filter.team.clone());
+                    let layout = lay_out(
+                        &s.roadmap,
+                        &indices,
+                        (grouping, zoom, arrows),
+                        team.as_deref(),
+                    );
                     Some(Drawn {
                         generation: s.generation,
                         roadmap: Arc::clone(&s.roadmap),
@@ -147,8 +154,11 @@ pub fn TimelineSection(store: Store, url: UrlState, visible: Visible) -> impl In
                     };
                     let zoom = pick.then(|| {
                         let (grouping, _, arrows) = options.get_untracked();
-                        let quarters =
-                            || lay_out(&d.roadmap, &d.indices, (grouping, Zoom::Quarter, arrows));
+                        let quarters = || {
+                            let team = url.state.with_untracked(|st| st.filter.team.clone());
+                            let options = (grouping, Zoom::Quarter, arrows);
+                            lay_out(&d.roadmap, &d.indices, options, team.as_deref())
+                        };
                         opening_zoom(&d.layout, quarters, unfinished, view)
                     });
                     (zoom, opening(&d.layout, unfinished, view).from)
@@ -291,13 +301,22 @@ pub fn TimelineSection(store: Store, url: UrlState, visible: Visible) -> impl In
 
 /// The chart's layout of the roadmap's milestones at `indices`, with the
 /// options (grouping, zoom, arrows) the reader chose.
-fn lay_out(roadmap: &Roadmap, indices: &[usize], options: (Grouping, Zoom, bool)) -> Layout {
+fn lay_out(
+    roadmap: &Roadmap,
+    indices: &[usize],
+    options: (Grouping, Zoom, bool),
+    team: Option<&str>,
+) -> Layout {
     let (grouping, zoom, arrows) = options;
     let milestones: Vec<&Milestone> = indices.iter().map(|&i| &*roadmap.milestones[i]).collect();
+    let teams = TeamNames::of(roadmap);
     layout(
         &milestones,
-        grouping,
-        &TeamNames::of(roadmap),
+        Groups {
+            grouping,
+            teams: &teams,
+            team,
+        },
         zoom,
         Some(today_of(roadmap)),
         &roadmap.markers,
