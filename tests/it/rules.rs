@@ -170,6 +170,8 @@ fn states_from_markers_and_words() {
         "merged",
         "Released",
         "closed",
+        "[x]",
+        "[X] 2026-01-02",
     ] {
         check(cell, State::Done);
     }
@@ -219,6 +221,7 @@ fn states_from_markers_and_words() {
         "Open",
         "proposed",
         "Backlog",
+        "[ ]",
     ] {
         check(cell, State::Planned);
     }
@@ -327,6 +330,45 @@ fn task_item_states() {
     check(
         "- [ ] Write the guide. Status: in progress",
         State::InProgress,
+    );
+    // A state emoji opening the title marks the state and leaves the title;
+    // a ticked box still wins.
+    for (item, state, title) in [
+        (
+            "- [ ] 🚧 Synthetic checks",
+            State::InProgress,
+            "Synthetic checks",
+        ),
+        ("- [ ] ✅ Synthetic checks", State::Done, "Synthetic checks"),
+        (
+            "- [ ] ⛔️ Synthetic checks",
+            State::Blocked,
+            "Synthetic checks",
+        ),
+        ("- [x] 🚧 Synthetic checks", State::Done, "Synthetic checks"),
+        (
+            "- [ ] Synthetic checks 🚧",
+            State::Planned,
+            "Synthetic checks 🚧",
+        ),
+    ] {
+        let roadmap = read_one("plan.md", &format!("## Work\n\n{item}\n"), TODAY);
+        let m = only(&roadmap);
+        assert_eq!((m.state, m.title.as_str()), (state, title), "{item:?}");
+    }
+}
+
+#[test]
+fn a_bold_lead_that_is_only_an_id_takes_its_title_from_the_text() {
+    let roadmap = read_one(
+        "plan.md",
+        "- [ ] **W1-M7** — Capacity plan for Black Friday (due 2026-11-01)\n",
+        TODAY,
+    );
+    let m = only(&roadmap);
+    assert_eq!(
+        (m.id.as_str(), m.title.as_str()),
+        ("W1-M7", "Capacity plan for Black Friday")
     );
 }
 

@@ -13,7 +13,7 @@ use super::lines::LineIndex;
 use super::owners::{has_separator, is_no_owner};
 use super::raw::{Extraction, Located, RawMilestone, RawTeam};
 use super::render::{description_html, markdown_options};
-use super::states::{leading_emoji_state, leading_state_word};
+use super::states::{leading_emoji_state, leading_state_word, title_emoji_state};
 use super::text::{
     find_str, for_each_in_list, readable_title, split_leading_id, strip_markup, strip_markup_cow,
     trim,
@@ -570,10 +570,20 @@ impl<'a> Context<'a> {
                 let plain = strip_markup(&lead.text);
                 let (id, title) = split_leading_id(&plain);
                 milestone.id = id;
-                milestone.title = if title.is_empty() {
-                    plain.clone()
-                } else {
+                milestone.title = if !title.is_empty() {
                     title.to_string()
+                } else if milestone.id.is_some() {
+                    // A lead that is only an id (`**W1-M7** — Capacity
+                    // plan`): the title is the text after it.
+                    let rest = without_spans(&own_line, &own_spans, lead.rest);
+                    let after = derive_title(strip_separator(&rest));
+                    if after.is_empty() {
+                        plain.clone()
+                    } else {
+                        after
+                    }
+                } else {
+                    plain.clone()
                 };
                 // A lead with an id names the work, never teams: only a lead
                 // without one may need the title after it.
@@ -594,6 +604,13 @@ impl<'a> Context<'a> {
                 }
             }
         }
+        // `🚧 Synthetic checks`: the emoji marks the state, the rest is the title.
+        let emoji = title_emoji_state(&milestone.title);
+        if let Some((_, len)) = emoji
+            && len < milestone.title.len()
+        {
+            milestone.title.drain(..len);
+        }
         if milestone.title.is_empty() {
             return;
         }
@@ -604,6 +621,8 @@ impl<'a> Context<'a> {
             Some(state)
         } else if checked {
             Some(State::Done)
+        } else if let Some((state, _)) = emoji {
+            Some(state)
         } else {
             Some(State::Planned)
         };
@@ -1194,14 +1213,11 @@ fn without_spans(text: &str, spans: &[Range<usize>], from: usize) -> String {
 }
 
 /// The state a heading block's title marks, and the title without the mark:
-/// a leading ✅/❌ (`✅ SEC-5 Disable legacy TLS`) or a state word alone in
+/// a leading state emoji (`✅ SEC-5 Disable legacy TLS`, 🚧, ❌) or a state word alone in
 /// parentheses at the end (`SEC-6 Rotate DB credentials (Done)`).
 fn heading_state(title: &str) -> (Option<State>, &str) {
-    if let Some(state) = leading_emoji_state(title) {
-        let rest = title.trim_start().trim_start_matches(|c: char| {
-            !c.is_alphanumeric() && !c.is_whitespace() && !c.is_ascii_punctuation()
-        });
-        return (Some(state), rest.trim_start());
+    if let Some((state, len)) = title_emoji_state(title.trim_start()) {
+        return (Some(state), &title.trim_start()[len..]);
     }
     if let Some(inner) = title.strip_suffix(')')
         && let Some(open) = inner.rfind('(')

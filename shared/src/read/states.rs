@@ -64,6 +64,14 @@ const WORDS: &[(&str, State)] = &[
 /// blocked`, `isn't complete`) says the work is not in that state, which
 /// reads as planned. `None` when the text names no state.
 pub(crate) fn read_state(text: &str) -> Option<State> {
+    // A task box written in a state cell (`[x]`, `[ ]`), as spec §2.1 lists.
+    let trimmed = text.trim_start();
+    if trimmed.starts_with("[x]") || trimmed.starts_with("[X]") {
+        return Some(State::Done);
+    }
+    if trimmed.starts_with("[ ]") {
+        return Some(State::Planned);
+    }
     if text.is_ascii() {
         read_ascii_state(text.as_bytes())
     } else {
@@ -166,6 +174,16 @@ pub(crate) fn leading_emoji_state(text: &str) -> Option<State> {
             text.starts_with(marker) && matches!(state, State::Done | State::Cancelled)
         })
         .map(|&(_, state)| state)
+}
+
+/// The state an emoji at the very start of a title marks (`🚧 Synthetic
+/// checks` is in progress), with the length of the emoji and the spaces
+/// after it: any marker of spec §2.1, as a title has no risk field.
+pub(crate) fn title_emoji_state(text: &str) -> Option<(State, usize)> {
+    let (marker, state) = EMOJI.iter().find(|(marker, _)| text.starts_with(marker))?;
+    let rest = text[marker.len()..].trim_start_matches('\u{FE0F}');
+    let rest = rest.trim_start();
+    Some((*state, text.len() - rest.len()))
 }
 
 /// The state word at the very start of `text` (for inline fields such as
