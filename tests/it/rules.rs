@@ -84,6 +84,25 @@ fn dates_every_form_with_its_precision() {
     check("H1 2026", "2025-11-02", "2026-06-30", Precision::Half);
     check("H2 2026", "2025-11-02", "2026-12-31", Precision::Half);
     check("**2025-11-15**", "2025-11-02", "2025-11-15", Precision::Day);
+    // A range of dates is due at its end.
+    check(
+        "2027-03-01 – 2027-04-15",
+        "2025-11-02",
+        "2027-04-15",
+        Precision::Day,
+    );
+    check(
+        "2026-12-01 → 2027-01-15",
+        "2025-11-02",
+        "2027-01-15",
+        Precision::Day,
+    );
+    check(
+        "Jan 2027 - Mar 2027",
+        "2025-11-02",
+        "2027-03-31",
+        Precision::Month,
+    );
 }
 
 #[test]
@@ -141,6 +160,10 @@ fn dates_that_are_not_dates_leave_the_milestone_unscheduled() {
     check("2026-02-30", Some("not a valid calendar date"));
     check("31/02/2026", Some("not a valid calendar date"));
     check("2026-13-01", Some("not a valid calendar date"));
+    // Words no date form has are no date, not an impossible one.
+    for cell in ["mid-March 2026", "Week 12 2026", "30 juin 2026"] {
+        check(cell, Some(&format!("'{cell}' is not a date")));
+    }
 }
 
 // ---- states (§2.1) ----

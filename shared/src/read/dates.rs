@@ -100,11 +100,31 @@ fn read_date_with(text: &str, base: DateBase, trailing: bool) -> DateRead {
     if let Some(date) = iso_day(lower) {
         return date;
     }
+    // A range of dates (`2027-03-01 – 2027-04-15`) is due at its end.
+    if let Some((start, end)) = split_range(lower)
+        && let DateRead::Date(..) = read_date_with(start, base, true)
+        && let found @ DateRead::Date(..) = read_date_with(end, base, false)
+    {
+        return found;
+    }
     let tokens = tokenize(lower);
     if !trailing && tokens.len > 3 {
         return DateRead::NotADate;
     }
     match_tokens(tokens.as_slice(), base.anchor)
+}
+
+/// The two sides of a range (`a – b`, `a - b`, `a → b`, `a to b`), split
+/// at its first separator.
+fn split_range(text: &str) -> Option<(&str, &str)> {
+    [" – ", " — ", " - ", " → ", "→", " to ", " .. "]
+        .iter()
+        .filter_map(|separator| {
+            text.find(separator)
+                .map(|index| (index, &text[..index], &text[index + separator.len()..]))
+        })
+        .min_by_key(|(index, _, _)| *index)
+        .map(|(_, start, end)| (start.trim(), end.trim()))
 }
 
 /// Finds a date at the start of `text` (for inline fields such as
@@ -197,6 +217,9 @@ enum Token {
     Month(u32),
     Quarter(u32),
     Half(u32),
+    /// A word or sign no date form has (`mid`, `week`, `juin`): no form
+    /// matches it, so `mid-March 2026` is no date rather than an impossible one.
+    Other,
 }
 
 /// Splits into numbers, month names, `Q1`/`H2`; separators (`-`, `/`, `.`,
@@ -250,12 +273,12 @@ fn tokenize(lower: &str) -> Tokens {
                 tokens.push(token);
             } else {
                 // An unknown word: remember it so the matcher rejects the text.
-                tokens.push(Token::Number(u32::MAX, 0));
+                tokens.push(Token::Other);
             }
         } else if ch.is_whitespace() || matches!(ch, '-' | '/' | '.' | ',' | '–' | '—' | ':') {
             continue;
         } else {
-            tokens.push(Token::Number(u32::MAX, 0));
+            tokens.push(Token::Other);
         }
     }
     tokens
