@@ -996,7 +996,8 @@ fn dependency_resolution() {
 | A-4 | Retire PSP | 2026-03-04 | recurring billing, - |\n\
 | A-5 | Cutover | 2026-03-05 | Migrate, Identity provider contract |\n\
 | A-6 | Launch | 2026-03-06 | SSO for the portal + B-1 |\n\
-| A-7 | Review | 2026-03-07 | Wallet |\n";
+| A-7 | Review | 2026-03-07 | Wallet |\n\
+| A-8 | Rollout | 2026-03-08 | A-2 (auth), Z-9 (legal) |\n";
     let other = "milestones:\n  - id: B-1\n    title: SSO for the portal\n    target: 2026-02-01\n";
     let roadmap = read_many(
         &[("plan.md", plan), ("other.yaml", other)],
@@ -1054,6 +1055,17 @@ fn dependency_resolution() {
     assert!(warned(
         &roadmap,
         "'Wallet' of 'A-7' matches several milestones"
+    ));
+    // An id with a note after it is resolved by the id, and warned about
+    // when no milestone has it.
+    assert_eq!(
+        resolved("A-8"),
+        [pair("A-2 (auth)", Some("A-2")), pair("Z-9 (legal)", None)],
+        "id with a note"
+    );
+    assert!(warned(
+        &roadmap,
+        "dependency 'Z-9 (legal)' of 'A-8' looks like an id"
     ));
     let b1 = roadmap
         .milestones

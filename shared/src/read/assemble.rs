@@ -16,7 +16,7 @@ use super::owners::{
 use super::raw::{Extraction, Kind, Located, RawMilestone};
 use super::resolve::{Pass, Tagged, resolve};
 use super::states::read_state;
-use super::text::{key, key_into};
+use super::text::{key, key_into, without_note};
 use crate::model::{
     Dependency, Diagnostic, Document, Milestone, OwnerSource, Precision, Roadmap, Severity, State,
     Status, Team,
@@ -910,7 +910,7 @@ pub(crate) fn read_document(
             title,
             raw.dependencies
                 .iter()
-                .map(|dependency| dependency.text.as_str()),
+                .map(|dependency| without_note(&dependency.text)),
         );
         if let Some(words) = words.as_deref_mut() {
             keys.number_title_words(words);

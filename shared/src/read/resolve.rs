@@ -6,7 +6,7 @@ use std::sync::Arc;
 use crate::hash::{FastMap, FastSet};
 
 use super::assemble::{MilestoneKeys, Words};
-use super::text::is_id_token;
+use super::text::{is_id_token, without_note};
 use crate::model::{Diagnostic, Milestone, Severity, State};
 
 /// Where each milestone's dependencies may point. Keys are borrowed from
@@ -323,7 +323,7 @@ pub(crate) fn ambiguous(milestone: &Milestone, text: &str, names: &[&str]) -> Di
 /// The diagnostic for an id-like dependency text no milestone has, if the
 /// text looks like an id.
 pub(crate) fn dangling(milestone: &Milestone, text: &str) -> Option<Diagnostic> {
-    is_id_token(text).then(|| Diagnostic {
+    is_id_token(without_note(text)).then(|| Diagnostic {
         path: milestone.document.clone(),
         line: milestone.line,
         severity: Severity::Warning,

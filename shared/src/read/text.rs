@@ -330,6 +330,20 @@ pub(crate) fn for_each_in_list<'t>(text: &'t str, slash: bool, mut each: impl Fn
 /// Whether `token` reads as a declared id: an uppercase letter, then letters
 /// and digits in groups joined by `-`, `.` or `_`, with at least one digit and
 /// one joiner (`PAY-1`, `T1.1`, `W2-M1`, `SOC2-004`; not `S3`, `Q1`).
+/// The id of a dependency written with a note after it (`A-1 (auth)`,
+/// `SEC-7 (done)`): what it is resolved by. The text as written otherwise.
+pub(crate) fn without_note(text: &str) -> &str {
+    let Some(open) = text.find(" (") else {
+        return text;
+    };
+    let (id, note) = (&text[..open], text[open + 1..].trim_end());
+    if note.ends_with(')') && is_id_token(id) {
+        id
+    } else {
+        text
+    }
+}
+
 pub(crate) fn is_id_token(token: &str) -> bool {
     let bytes = token.as_bytes();
     if bytes.len() < 3 || bytes.len() > 40 || !bytes[0].is_ascii_uppercase() {
