@@ -1501,7 +1501,7 @@ async fn keyboard_reaches_filters_and_sorting_enter_filters_by_status_and_back_u
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn escape_closes_the_detail_panel_and_focus_returns_to_what_opened_it() {
+async fn the_detail_panel_closes_on_escape_returns_focus_and_keeps_the_opened_row_in_place() {
     let _one = ONE_BROWSER.lock().await;
     let Some(browser) = Browser::open(1280, 900).await else {
         return;
@@ -1545,6 +1545,38 @@ async fn escape_closes_the_detail_panel_and_focus_returns_to_what_opened_it() {
         focused.tag == "a" && focused.has_class("title"),
         "focus went to {focused:?}, not back to the title link"
     );
+
+    // A row opened from the middle of the table stays where it was on the
+    // screen, though the panel narrows the table and rows wrap taller.
+    let before = browser
+        .js(
+            "const a = document.querySelectorAll('table.milestones a.title')[12];\
+             a.scrollIntoView({ block: 'center' });\
+             window.milepostRow = a;\
+             const top = a.getBoundingClientRect().top;\
+             a.click();\
+             return top;",
+            vec![],
+        )
+        .await
+        .as_f64()
+        .unwrap_or_else(|| panic!("no 13th row"));
+    panel_open(&browser, true).await;
+    browser
+        .wait_until("the opened row back in its place", async |browser| {
+            let now = browser
+                .js(
+                    "return window.milepostRow.getBoundingClientRect().top;",
+                    vec![],
+                )
+                .await
+                .as_f64()
+                .unwrap_or_default();
+            ((now - before).abs() < 2.0)
+                .then_some(())
+                .ok_or(format!("the row was at {before} px and is at {now} px"))
+        })
+        .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -162,8 +162,20 @@ fn MilestoneRow(
         let id = id.clone();
         move |ev: leptos::ev::MouseEvent| {
             ev.prevent_default();
+            let link = ev
+                .current_target()
+                .and_then(|target| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(target).ok());
             let id = id.clone();
             url.update(false, move |state| state.selected = Some(id));
+            // The panel narrows the table and its rows wrap taller: once
+            // the page is laid out again, the row clicked is put back where
+            // it was on the screen.
+            if let Some(link) = link {
+                let was = link.get_bounding_client_rect().top();
+                request_animation_frame(move || {
+                    request_animation_frame(move || keep_in_place(&link, was));
+                });
+            }
         }
     };
     let href = {
@@ -242,5 +254,17 @@ fn MilestoneRow(
             </td>
             <td class="source">{source}</td>
         </tr>
+    }
+}
+
+/// Scrolls the page so that `element`'s top is at `top` on the screen
+/// again (where it was before the layout changed).
+fn keep_in_place(element: &web_sys::Element, top: f64) {
+    if !element.is_connected() {
+        return;
+    }
+    let moved = element.get_bounding_client_rect().top() - top;
+    if moved.abs() >= 1.0 {
+        window().scroll_by_with_x_and_y(0.0, moved);
     }
 }
