@@ -641,6 +641,11 @@ fn a_target_written_as_a_field_warns_when_it_is_not_a_date() {
             true,
         ),
         ("Typo tolerance. Target: spring", Some("spring"), true),
+        (
+            "Typo tolerance. Target: spring, owner: Search",
+            Some("spring"),
+            true,
+        ),
         ("Typo tolerance. Target: someday", Some("someday"), false),
         ("Typo tolerance (target: TBD)", Some("TBD"), false),
         ("Typo tolerance (by the way, owner: Search)", None, false),

@@ -278,6 +278,20 @@ fn keys_from(first: u8) -> &'static [(&'static str, Key)] {
     &INLINE_KEYS[range]
 }
 
+/// The inline keyword `bytes` start with, ignoring ASCII case (only the
+/// keywords with its first letter can match).
+fn keyword_at(bytes: &[u8]) -> Option<(&'static str, Key)> {
+    let first = bytes.first()?.to_ascii_lowercase();
+    keys_from(first)
+        .iter()
+        .find(|(keyword, _)| {
+            bytes
+                .get(..keyword.len())
+                .is_some_and(|head| head.eq_ignore_ascii_case(keyword.as_bytes()))
+        })
+        .copied()
+}
+
 /// Finds the inline fields of one line of item text (`(owner: X)`,
 /// `(target 2025-11-29)`, `due 2025-11-29`, `Depends on: X, Y`, `blocked by X`,
 /// `(cancelled 2026-01-05)` …).
@@ -309,17 +323,7 @@ pub(crate) fn inline_fields(
             continue;
         }
         let at_word_start = index == 0 || !bytes[index - 1].is_ascii_alphanumeric();
-        // Only the keywords with this first letter can match here.
-        if at_word_start
-            && let Some(&(keyword, key)) =
-                keys_from(bytes[index].to_ascii_lowercase())
-                    .iter()
-                    .find(|(keyword, _)| {
-                        bytes
-                            .get(index..index + keyword.len())
-                            .is_some_and(|head| head.eq_ignore_ascii_case(keyword.as_bytes()))
-                    })
-        {
+        if at_word_start && let Some((keyword, key)) = keyword_at(&bytes[index..]) {
             let value_start = index + keyword.len();
             let declared = keyword.ends_with(':');
             if let Some(value_end) = field_value(text, value_start, key, declared, anchor, fields) {
@@ -511,7 +515,11 @@ fn field_value(
         Key::Target | Key::Start => {
             let len = match read_date_prefix(rest, anchor) {
                 Some((DateRead::Date(..) | DateRead::Impossible, len)) => len,
-                _ if declared => rest[..clause_end(rest, anchor)].trim_end().len(),
+                _ if declared => rest[..clause_end(rest, anchor)]
+                    .trim_end()
+                    .trim_end_matches(',')
+                    .trim_end()
+                    .len(),
                 _ => return None,
             };
             if len == 0 {
@@ -588,16 +596,7 @@ fn clause_end(text: &str, anchor: NaiveDate) -> usize {
 /// start keyword with a date after it, `depends on`/`blocked by`, or
 /// `after` an id.
 fn starts_field(text: &str, anchor: NaiveDate) -> bool {
-    let bytes = text.as_bytes();
-    let Some(&(keyword, key)) =
-        keys_from(bytes[0].to_ascii_lowercase())
-            .iter()
-            .find(|(keyword, _)| {
-                bytes
-                    .get(..keyword.len())
-                    .is_some_and(|head| head.eq_ignore_ascii_case(keyword.as_bytes()))
-            })
-    else {
+    let Some((keyword, key)) = keyword_at(text.as_bytes()) else {
         return false;
     };
     let rest = text[keyword.len()..].trim_start();
