@@ -725,6 +725,35 @@ fn an_inline_field_ends_where_the_next_one_starts() {
             Some("2027-03-01"),
             &[],
         ),
+        // A date alone in parentheses is the target.
+        (
+            "Payouts GA (2027-03-01)",
+            "Payouts GA",
+            &[],
+            Some("2027-03-01"),
+            &[],
+        ),
+        (
+            "Rollout window (2026-12-01 → 2027-01-15)",
+            "Rollout window",
+            &[],
+            Some("2026-12-01 → 2027-01-15"),
+            &[],
+        ),
+        (
+            "Wallet GA (Q1 2027) — owner: Mobile",
+            "Wallet GA",
+            &["Mobile"],
+            Some("Q1 2027"),
+            &[],
+        ),
+        (
+            "Audit (2024) and more",
+            "Audit (2024) and more",
+            &[],
+            None,
+            &[],
+        ),
         // A list of dependencies keeps its commas; a word that only looks
         // like a keyword does not cut it.
         (

@@ -6,7 +6,7 @@ use std::ops::Range;
 
 use chrono::NaiveDate;
 
-use super::dates::{DateRead, read_date_prefix};
+use super::dates::{DateBase, DateRead, read_date, read_date_prefix};
 use super::states::leading_state_word;
 use crate::model::State;
 
@@ -415,6 +415,23 @@ fn parenthesised(
     fields: &mut InlineFields,
 ) -> bool {
     let inner = &text[range];
+    // A date alone in parentheses (`Payouts GA (2027-03-01)`, `(Q1 2027)`)
+    // is the target, unless a field names one.
+    let whole = inner.trim();
+    if fields.target.is_none()
+        && whole.len() > 4
+        && keyword_at(whole.as_bytes()).is_none()
+        && let DateRead::Date(..) = read_date(
+            whole,
+            DateBase {
+                anchor,
+                horizon: false,
+            },
+        )
+    {
+        fields.target = Some(whole.to_string());
+        return true;
+    }
     let mut any = false;
     let mut previous: Option<Key> = None;
     for part in inner.split([',', ';']) {
