@@ -1498,6 +1498,25 @@ async fn keyboard_reaches_filters_and_sorting_enter_filters_by_status_and_back_u
         .js("return window.milepostProbe || null;", vec![])
         .await;
     assert_eq!(probe, json!("this page"), "Back reloaded the page");
+
+    // A team's button in the Teams panel filters by it and keeps the focus
+    // (the panel is drawn again for the filter).
+    let team = browser.texts(".team-name").await.into_iter().next();
+    let team = team.unwrap_or_else(|| panic!("no team in the Teams panel"));
+    browser
+        .click(fantoccini::Locator::Css(".team-name"), "a team's button")
+        .await;
+    browser
+        .wait_until(
+            "the team's button focused after filtering",
+            async |browser| {
+                let focused = browser.focused().await;
+                (focused.has_class("team-name") && focused.text == team)
+                    .then_some(())
+                    .ok_or(format!("focus is on {focused:?}"))
+            },
+        )
+        .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

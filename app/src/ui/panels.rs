@@ -307,7 +307,13 @@ pub fn TeamsPanel(store: Store, url: UrlState, visible: Visible) -> impl IntoVie
                                                 title="Show only this team's milestones"
                                                 on:click=move |_| {
                                                     let name = name.clone();
-                                                    url.update(false, move |state| state.filter.team = Some(name))
+                                                    url.update(false, {
+                                                        let name = name.clone();
+                                                        move |state| state.filter.team = Some(name)
+                                                    });
+                                                    // The list is drawn again for the filter:
+                                                    // focus goes to the same team's new button.
+                                                    request_animation_frame(move || focus_team_button(&name));
                                                 }
                                             >
                                                 {team.name.clone()}
@@ -423,5 +429,23 @@ pub fn DiagnosticsPanel(store: Store, url: UrlState, visible: Visible) -> impl I
                     .into_any()
             }}
         </section>
+    }
+}
+
+/// Focuses the Teams panel's button for `name`, if it is on the page.
+fn focus_team_button(name: &str) {
+    let Ok(buttons) = document().query_selector_all(".team-name") else {
+        return;
+    };
+    for index in 0..buttons.length() {
+        let Some(button) = buttons.item(index) else {
+            continue;
+        };
+        if button.text_content().as_deref() == Some(name)
+            && let Ok(button) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(button)
+        {
+            let _ = button.focus();
+            return;
+        }
     }
 }
