@@ -1401,6 +1401,73 @@ spec:
 }
 
 #[test]
+fn a_document_naming_its_own_entity_takes_that_entitys_owner() {
+    let catalog = "\
+apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata:
+  name: portal
+  annotations:
+    backstage.io/techdocs-ref: dir:docs
+spec:
+  owner: group:default/web
+---
+apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata:
+  name: search
+spec:
+  owner: group:default/search
+";
+    let own = "title: Search roadmap\nentity: component:default/search\nmilestones:\n  - {title: Vector search pilot, target: 2027-01-20}\n";
+    let unknown = "title: Other\nentity: component:default/elsewhere\nmilestones:\n  - {title: Other work, target: 2027-01-20}\n";
+    let portal = "- [ ] Portal work (due 2027-01-20)\n";
+    let roadmap = read_many(
+        &[
+            ("catalog-info.yaml", catalog),
+            ("docs/search.roadmap.yaml", own),
+            ("docs/other.roadmap.yaml", unknown),
+            ("docs/portal.md", portal),
+        ],
+        &ReadOptions::new(day(TODAY)),
+    );
+    let of = |title: &str| {
+        let m = roadmap
+            .milestones
+            .iter()
+            .find(|m| m.title == title)
+            .unwrap_or_else(|| panic!("no {title}"));
+        (m.entity.clone(), m.owners.clone(), m.owner_source)
+    };
+    assert_eq!(
+        of("Vector search pilot"),
+        (
+            Some("component:default/search".to_string()),
+            vec!["group:default/search".to_string()],
+            OwnerSource::Catalog
+        )
+    );
+    // An entity the catalog does not have: the folder's owner is not its.
+    assert_eq!(
+        of("Other work"),
+        (
+            Some("component:default/elsewhere".to_string()),
+            vec![],
+            OwnerSource::None
+        )
+    );
+    // A document without an entity of its own still belongs to the folder's.
+    assert_eq!(
+        of("Portal work"),
+        (
+            Some("component:default/portal".to_string()),
+            vec!["group:default/web".to_string()],
+            OwnerSource::Catalog
+        )
+    );
+}
+
+#[test]
 fn a_catalog_annotation_naming_no_document_read_is_warned_about() {
     // A typo in the annotation would leave the entity's card empty.
     let catalog = "\
@@ -1474,6 +1541,71 @@ metadata:
     assert_eq!(about("component:default/search"), 0);
     let json = serde_json::to_value(&*roadmap.diagnostics[0]).unwrap_or_default();
     assert_eq!(json["entity"], "component:default/checkout", "{json}");
+}
+
+#[test]
+fn yaml_merge_keys_bring_their_defaults() {
+    let yaml = "title: Merge keys\nowner: Data\nx-defaults: &d\n  owners: [Search]\n  status: in progress\n  target: 2026-02-10\nmilestones:\n  - <<: *d\n    title: Index rebuild\n  - <<: *d\n    title: Ranking\n    status: blocked\n";
+    let roadmap = read_one("search.yaml", yaml, TODAY);
+    let read: Vec<_> = roadmap
+        .milestones
+        .iter()
+        .map(|m| (m.title.as_str(), m.owners.clone(), m.state, m.target))
+        .collect();
+    assert_eq!(
+        read,
+        [
+            (
+                "Index rebuild",
+                vec!["Search".to_string()],
+                State::InProgress,
+                Some(day("2026-02-10"))
+            ),
+            (
+                "Ranking",
+                vec!["Search".to_string()],
+                State::Blocked,
+                Some(day("2026-02-10"))
+            ),
+        ],
+        "a key written beside the merge wins"
+    );
+}
+
+#[test]
+fn a_document_owner_naming_several_teams_is_split() {
+    for text in [
+        "---\nowner: Platform, Security\n---\n# Keys\n\n- [ ] Rotate the keys\n",
+        "---\nowner: \"Platform; Security\"\n---\n# Keys\n\n- [ ] Rotate the keys\n",
+    ] {
+        owned_by(
+            &read_one("plan.md", text, TODAY),
+            &["Platform", "Security"],
+            OwnerSource::Document,
+            text,
+        );
+    }
+    let yaml = "title: Q\nowner: \"Platform, Security\"\nmilestones:\n  - {title: q1, target: 2026-12-01}\n";
+    let roadmap = read_one("q.yaml", yaml, TODAY);
+    owned_by(
+        &roadmap,
+        &["Platform", "Security"],
+        OwnerSource::Document,
+        yaml,
+    );
+    let teams: Vec<&str> = roadmap.teams.iter().map(|t| t.name.as_str()).collect();
+    assert_eq!(teams, ["Platform", "Security"]);
+    // A placeholder names nobody.
+    owned_by(
+        &read_one(
+            "plan.md",
+            "---\nowner: TBD\n---\n- [ ] Rotate the keys\n",
+            TODAY,
+        ),
+        &[],
+        OwnerSource::None,
+        "owner: TBD",
+    );
 }
 
 #[test]

@@ -330,8 +330,14 @@ pub(crate) fn assemble(
     let mut by_path: FastMap<&str, CatalogClaim> = FastMap::default();
     let mut by_folder: Vec<(String, CatalogClaim)> = Vec::new();
     let mut by_techdocs: Vec<(String, CatalogClaim)> = Vec::new();
+    // Each entity's owner by its ref (lowercase), for a document that names
+    // its own entity.
+    let mut by_ref: FastMap<String, Option<&str>> = FastMap::default();
     for document in documents.iter().filter(|d| d.kind == Kind::Catalog) {
         for entity in &document.entities {
+            by_ref
+                .entry(entity.entity_ref.to_lowercase())
+                .or_insert(entity.owner.as_deref());
             let claim = || CatalogClaim {
                 entity: entity.entity_ref.clone(),
                 owner: entity.owner.clone(),
@@ -347,6 +353,21 @@ pub(crate) fn assemble(
             }
         }
     }
+    // A document that names its own entity (front matter, YAML) takes that
+    // entity's owner from the catalog, whatever annotation or folder would
+    // claim it; nothing when the catalog does not have the entity.
+    let own_claim = |document: &Extraction| -> Option<CatalogClaim> {
+        let own = document.entity.as_deref()?;
+        Some(CatalogClaim {
+            entity: own.to_string(),
+            owner: by_ref
+                .get(&own.to_lowercase())
+                .copied()
+                .flatten()
+                .map(str::to_string),
+        })
+    };
+    let own_claims: Vec<Option<CatalogClaim>> = documents.iter().map(|d| own_claim(d)).collect();
     let claim_for = |path: &str| -> Option<&CatalogClaim> {
         by_path
             .get(path)
@@ -409,7 +430,9 @@ pub(crate) fn assemble(
             claims.push(None);
             continue;
         }
-        let claim = claim_for(&document.path);
+        let claim = own_claims[index]
+            .as_ref()
+            .or_else(|| claim_for(&document.path));
         claims.push(claim.cloned());
         let link = links.get(&document.path).map(String::as_str);
         let fingerprint = normalised_fingerprint(known_fingerprint, claim, link, options);

@@ -380,7 +380,9 @@ impl Live {
             return Err(Reassemble);
         }
         let roadmap_kind = |e: &Extraction| matches!(e.kind, Kind::Markdown | Kind::YamlRoadmap);
+        // A document's own entity picks its catalog claim (see `assemble`).
         let same_facts = old.owners == new.owners
+            && old.entity == new.entity
             && old.named_teams == new.named_teams
             && old.teams == new.teams
             && old.groups == new.groups

@@ -10,7 +10,7 @@ use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
 
 use super::fields::{Field, InlineFields, Parens, header_field, inline_fields, names_owners};
 use super::lines::LineIndex;
-use super::owners::{has_separator, is_no_owner};
+use super::owners::has_separator;
 use super::raw::{Extraction, Located, RawMilestone, RawTeam};
 use super::render::{description_html, markdown_options};
 use super::states::{leading_emoji_state, leading_state_word, title_emoji_state};
@@ -353,12 +353,7 @@ impl<'a> Context<'a> {
             return;
         }
         if let Some(owners) = paragraph.lines().find_map(owner_line) {
-            for owner in owners.split([',', ';']).map(str::trim) {
-                if !owner.is_empty() && !is_no_owner(owner) {
-                    self.extraction.named_teams.push(owner.to_string());
-                    self.extraction.owners.push(owner.to_string());
-                }
-            }
+            self.extraction.add_document_owners(&owners);
         }
     }
 
@@ -417,10 +412,7 @@ impl<'a> Context<'a> {
                 "summary" | "description" => self.extraction.summary = Some(value.to_string()),
                 "last_updated" | "updated" => self.extraction.last_updated = Some(located),
                 "created" => self.extraction.created = Some(located),
-                "owner" => {
-                    self.extraction.owners.push(value.to_string());
-                    self.extraction.named_teams.push(value.to_string());
-                }
+                "owner" => self.extraction.add_document_owners(value),
                 "entity" => self.extraction.entity = Some(value.to_string()),
                 _ => {}
             }

@@ -48,6 +48,19 @@ impl Extraction {
         }
     }
 
+    /// Adds the document owners a front-matter `owner`, a YAML `owner`/
+    /// `owners` item or an owner line names: several are split on commas
+    /// and semicolons (`owner: Platform, Security`), and a placeholder
+    /// (`TBD`) names nobody. Each is also a team named on its own.
+    pub(crate) fn add_document_owners(&mut self, text: &str) {
+        for owner in text.split([',', ';']).map(str::trim) {
+            if !owner.is_empty() && !super::owners::is_no_owner(owner) {
+                self.owners.push(owner.to_string());
+                self.named_teams.push(owner.to_string());
+            }
+        }
+    }
+
     pub(crate) fn diagnose(&mut self, line: u32, severity: Severity, message: String) {
         self.diagnostics.push(Diagnostic {
             path: self.path.clone(),

@@ -65,14 +65,40 @@ fn convert(node: &MarkedYaml<'_>, depth: usize) -> Node {
             YamlData::Sequence(items) => {
                 Value::List(items.iter().map(|item| convert(item, depth + 1)).collect())
             }
-            YamlData::Mapping(entries) => Value::Map(
-                entries
-                    .iter()
-                    .filter_map(|(key, value)| {
-                        scalar_of(key).map(|key| (key, convert(value, depth + 1)))
-                    })
-                    .collect(),
-            ),
+            YamlData::Mapping(entries) => {
+                let mut map: Vec<(String, Node)> = Vec::with_capacity(entries.len());
+                let mut merged: Vec<(String, Node)> = Vec::new();
+                for (key, value) in entries {
+                    let Some(key) = scalar_of(key) else {
+                        continue;
+                    };
+                    if key == "<<" {
+                        // A merge key (`<<: *defaults`, or a list of them):
+                        // the merged mappings' keys, unless written here.
+                        let value = convert(value, depth + 1);
+                        let sources = match value.value {
+                            Value::List(items) => items,
+                            other => vec![Node {
+                                line: value.line,
+                                value: other,
+                            }],
+                        };
+                        for source in sources {
+                            if let Value::Map(entries) = source.value {
+                                merged.extend(entries);
+                            }
+                        }
+                        continue;
+                    }
+                    map.push((key, convert(value, depth + 1)));
+                }
+                for (key, node) in merged {
+                    if !map.iter().any(|(seen, _)| *seen == key) {
+                        map.push((key, node));
+                    }
+                }
+                Value::Map(map)
+            }
             YamlData::Tagged(_, inner) => convert(inner, depth + 1).value,
             _ => Value::Null,
         }
@@ -276,8 +302,7 @@ pub(crate) fn read_document_fields(root: &Node, extraction: &mut Extraction, lin
         if let Some(node) = root.get(key) {
             for item in node.items() {
                 if let Some(owner) = item.text() {
-                    extraction.owners.push(owner.to_string());
-                    extraction.named_teams.push(owner.to_string());
+                    extraction.add_document_owners(owner);
                 }
             }
         }
