@@ -202,6 +202,11 @@ impl Root {
     pub fn read(&self, path: &Path) -> Option<Vec<u8>> {
         use std::io::Read;
         let real = self.resolve(path)?;
+        // Only regular files: opening a named pipe (`mkfifo plan.md`) would
+        // wait for a writer, and stop every reload behind it.
+        if !std::fs::metadata(&real).ok()?.is_file() {
+            return None;
+        }
         let limit = u64::try_from(milepost_shared::read::MAX_SOURCE_BYTES).unwrap_or(u64::MAX);
         let mut bytes = Vec::new();
         std::fs::File::open(real)

@@ -1187,6 +1187,34 @@ async fn a_client_reconnecting_with_another_revision_gets_the_current_one_at_onc
     server.stop().await;
 }
 
+/// A named pipe with a roadmap's name is no file to read: the server skips
+/// it and goes on reloading the others (opening it would wait forever).
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_named_pipe_among_the_sources_does_not_stop_reloads() {
+    let dir = tempfile::tempdir().unwrap_or_else(|error| panic!("{error}"));
+    let file = dir.path().join("plan.md");
+    write(&file, &plan("Launch the wallet"));
+    let server = Running::start(overrides(&[dir.path()])).await;
+    let made = std::process::Command::new("mkfifo")
+        .arg(dir.path().join("pipe.md"))
+        .status()
+        .unwrap_or_else(|error| panic!("mkfifo: {error}"));
+    assert!(made.success(), "mkfifo failed");
+    // Let the watcher meet the pipe first, then edit a real document.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    replace(&file, &plan("Launch the wallet;Retire the old gateway"));
+    let roadmap = server
+        .wait_for("the edit past the pipe", |r| {
+            r.milestones
+                .iter()
+                .any(|m| m.title == "Retire the old gateway")
+        })
+        .await;
+    assert!(roadmap.documents.iter().all(|d| d.path != "pipe.md"));
+    server.stop().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_edit_reloads_and_sends_one_event() {
     let dir = tempfile::tempdir().unwrap_or_else(|error| panic!("{error}"));
