@@ -998,6 +998,23 @@ fn row_numbers_are_not_ids_but_id_columns_are() {
 }
 
 #[test]
+fn pipe_rows_without_a_delimiter_row_are_warned_about() {
+    let text = "# Plan\n\n| Milestone | Target |\n| Ship it | 2026-03-01 |\n| Tell people | 2026-03-02 |\n";
+    let roadmap = read_one("plan.md", text, TODAY);
+    assert!(roadmap.milestones.is_empty());
+    let said: Vec<(u32, Severity)> = roadmap
+        .diagnostics
+        .iter()
+        .filter(|d| d.message.contains("no delimiter row"))
+        .map(|d| (d.line, d.severity))
+        .collect();
+    assert_eq!(said, [(3, Severity::Warning)], "{:?}", roadmap.diagnostics);
+    // Pipe rows that are no roadmap say nothing.
+    let other = read_one("notes.md", "| a | b |\n| c | d |\n", TODAY);
+    assert!(other.diagnostics.is_empty(), "{:?}", other.diagnostics);
+}
+
+#[test]
 fn non_roadmap_tables_yield_nothing() {
     for header in [
         "| Component | Backstage kind | File | Description |",

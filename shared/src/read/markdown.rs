@@ -806,12 +806,22 @@ impl<'a> Context<'a> {
             .chars()
             .all(|c| matches!(c, '|' | '-' | ':' | ' ' | '\t'))
             && rows[1].1.contains('-');
-        if !delimiter_like {
-            return;
-        }
         let Some(columns) = Columns::from_header(&header) else {
             return;
         };
+        if !delimiter_like {
+            // Pipe rows under a roadmap header, but no `| --- |` row: markdown
+            // has no table here, and its rows are lost unless the writer hears.
+            if loose {
+                self.extraction.diagnose(
+                    self.lines.line(rows[0].0),
+                    Severity::Warning,
+                    "these pipe rows have a roadmap header but no delimiter row, so they are not a table and were not read (add a row like `| --- | --- |` under the header)"
+                        .to_string(),
+                );
+            }
+            return;
+        }
         let delimiter_line = self.lines.line(rows[1].0);
         if loose || delimiter.len() != header.len() {
             self.extraction.diagnose(
