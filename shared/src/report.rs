@@ -180,8 +180,8 @@ fn table(out: &mut String, roadmap: &Roadmap, names: &TeamNames, mut milestones:
                 .dependencies
                 .iter()
                 .map(|dependency| match &dependency.milestone {
-                    Some(id) => format!("`{}`", id.replace('`', "'")),
-                    None => format!("{} (external)", dependency.text),
+                    Some(id) => code_cell(id),
+                    None => format!("{} (external)", cell(&dependency.text)),
                 })
                 .collect::<Vec<_>>()
                 .join(", ")
@@ -192,21 +192,31 @@ fn table(out: &mut String, roadmap: &Roadmap, names: &TeamNames, mut milestones:
         };
         let _ = writeln!(
             out,
-            "| {} | `{}` | {title} | {} | {} | {} | {} |",
+            "| {} | {} | {title} | {} | {} | {} | {dependencies} |",
             milestone.status.label(),
-            milestone.id.replace('`', "'"),
+            code_cell(&milestone.id),
             cell(&owners),
             cell(&target_label(milestone)),
             cell(&when),
-            cell(&dependencies),
         );
     }
     let _ = writeln!(out);
 }
 
-/// Text made safe for one table cell: pipes escaped, line breaks folded.
+/// Text made safe for one table cell: line breaks folded, backslashes and
+/// pipes escaped (a trailing `\` would swallow the cell's closing pipe), and
+/// `<` written as `&lt;` so `List<T>` is not taken for HTML.
 fn cell(text: &str) -> String {
-    one_line(text).replace('|', "\\|")
+    one_line(text)
+        .replace('\\', "\\\\")
+        .replace('|', "\\|")
+        .replace('<', "&lt;")
+}
+
+/// An id as code in a table cell: a pipe still splits a GFM cell inside
+/// backticks unless escaped; a backtick would end the code.
+fn code_cell(id: &str) -> String {
+    format!("`{}`", one_line(id).replace('`', "'").replace('|', "\\|"))
 }
 
 fn one_line(text: &str) -> String {
@@ -308,6 +318,45 @@ mod tests {
         assert!(report.contains("| Q1 2026 | in 2 months |"), "{report}");
         assert!(report.contains("Legal sign-off (external)"));
         assert!(report.contains("- `plan.md:7` **warning**: target 'soon' is not a date"));
+    }
+
+    #[test]
+    fn every_cell_is_escaped_so_a_row_keeps_its_seven_columns() {
+        let mut tricky = milestone("PAY|1", Status::Overdue, &["Payments"]);
+        tricky.title = "Migrate List<T> API \\".into();
+        tricky.dependencies = vec![
+            Dependency {
+                text: "Legal | sign-off".into(),
+                milestone: None,
+            },
+            Dependency {
+                text: "x".into(),
+                milestone: Some("SEC|2".into()),
+            },
+        ];
+        let mut roadmap = roadmap();
+        roadmap.milestones = vec![tricky.into()];
+        let report = markdown_report(&roadmap, Grouping::Document);
+        let row = report
+            .lines()
+            .find(|line| line.contains("PAY"))
+            .unwrap_or_else(|| panic!("no row in {report}"));
+        // Cells are split at pipes not escaped by a backslash (GFM splits
+        // at them inside code spans too).
+        let mut cells = 0;
+        let mut escaped = false;
+        for ch in row.chars() {
+            match ch {
+                '\\' if !escaped => escaped = true,
+                '|' if !escaped => cells += 1,
+                _ => escaped = false,
+            }
+        }
+        assert_eq!(cells, 8, "seven cells, eight pipes: {row}");
+        assert!(row.contains("`PAY\\|1`"), "{row}");
+        assert!(row.contains("Migrate List&lt;T> API \\\\"), "{row}");
+        assert!(row.contains("Legal \\| sign-off (external)"), "{row}");
+        assert!(row.contains("`SEC\\|2`"), "{row}");
     }
 
     #[test]
