@@ -1501,6 +1501,15 @@ metadata:
   name: search
   annotations:
     milepost.io/roadmap: dir:docs
+---
+apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata:
+  name: listed
+  annotations:
+    milepost.io/roadmap: |
+      docs/roadmap.md
+      notes.md
 ";
     let task = "- [ ] Ship it (due 2026-03-01)\n";
     let roadmap = read_many(
@@ -1537,6 +1546,15 @@ metadata:
                 6,
                 "milepost.io/roadmap of component:default/checkout names the folder 'svc/plans', \
                  but no document was read from it; check the path (relative to this file)"
+            ),
+            // Paths one per line (a YAML block) are split as commas split
+            // them: `docs/roadmap.md` is found, `notes.md` has nothing.
+            (
+                "svc/catalog-info.yaml",
+                21,
+                "milepost.io/roadmap of component:default/listed names 'svc/notes.md', \
+                 which has no milestones Milepost can read; see `milepost check` for that file, \
+                 or name the document that holds the roadmap"
             ),
         ]
     );
@@ -1587,6 +1605,18 @@ fn yaml_merge_keys_bring_their_defaults() {
         ],
         "a key written beside the merge wins"
     );
+}
+
+#[test]
+fn yaml_values_are_kept_as_written() {
+    let yaml = "title: Ids\nmilestones:\n  - {id: 2.10, title: Release two ten}\n  - {id: 1.0, title: One oh}\n  - {id: 007, title: Bond}\n  - {title: Needs it, depends_on: [\"1.0\"]}\n  - {title: Done flag, done: True, target: 2026-01-01}\n";
+    let roadmap = read_one("ids.yaml", yaml, TODAY);
+    let ids: Vec<&str> = roadmap.milestones.iter().map(|m| m.id.as_str()).collect();
+    assert_eq!(&ids[..3], ["2.10", "1.0", "007"]);
+    let needs = &roadmap.milestones[3];
+    assert_eq!(needs.dependencies[0].milestone.as_deref(), Some("1.0"));
+    let flagged = &roadmap.milestones[4];
+    assert_eq!((flagged.state, flagged.status), (State::Done, Status::Done));
 }
 
 #[test]

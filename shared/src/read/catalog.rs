@@ -55,7 +55,7 @@ pub(crate) fn extract_catalog(documents: &[Node], extraction: &mut Extraction) {
                 && let Some(roadmap) = node.text()
             {
                 entity.roadmap_line = node.line;
-                for part in roadmap.split(',') {
+                for part in roadmap.split([',', '\n']) {
                     let part = part.trim();
                     if let Some(dir) = part.strip_prefix("dir:") {
                         entity.roadmap_dirs.push(join(&folder, dir.trim()));

@@ -1,7 +1,7 @@
 //! YAML sources: a small line-numbered tree over saphyr, front matter, the
 //! native roadmap form (spec §3.1) and the public `roadmap.yml` schema (§3.2).
 
-use saphyr::{LoadableYamlNode, MarkedYaml, Scalar, YamlData};
+use saphyr::{MarkedYaml, Scalar, ScalarStyle, YamlData, YamlLoader};
 
 use super::raw::{Extraction, Kind, Located, RawMilestone, RawTeam};
 use super::render::description_html;
@@ -41,8 +41,19 @@ pub(crate) fn parse(text: &str) -> Result<Vec<Node>, YamlError> {
     if let Some(root) = block::parse(text) {
         return Ok(vec![root]);
     }
-    match MarkedYaml::load_from_str(text) {
-        Ok(documents) => Ok(documents.iter().map(|doc| convert(doc, 0)).collect()),
+    // Scalars are loaded as written, not typed (`early_parse` off): an id
+    // `2.10` or `007` must not become the number 2.1 or 7.
+    let mut loader = YamlLoader::<MarkedYaml<'_>>::default();
+    loader.early_parse(false);
+    let loaded = saphyr_parser::Parser::new_from_str(text)
+        .load(&mut loader, true)
+        .and_then(|()| loader.error().cloned().map_or(Ok(()), Err));
+    match loaded {
+        Ok(()) => Ok(loader
+            .into_documents()
+            .iter()
+            .map(|doc| convert(doc, 0))
+            .collect()),
         Err(error) => Err(YamlError {
             line: u32::try_from(error.marker().line())
                 .unwrap_or(u32::MAX)
@@ -61,7 +72,7 @@ fn convert(node: &MarkedYaml<'_>, depth: usize) -> Node {
     } else {
         match &node.data {
             YamlData::Value(scalar) => scalar_text(scalar),
-            YamlData::Representation(text, _, _) => Value::Text(text.to_string()),
+            YamlData::Representation(text, style, _) => written_scalar(text, *style),
             YamlData::Sequence(items) => {
                 Value::List(items.iter().map(|item| convert(item, depth + 1)).collect())
             }
@@ -104,6 +115,17 @@ fn convert(node: &MarkedYaml<'_>, depth: usize) -> Node {
         }
     };
     Node { line, value }
+}
+
+/// A scalar as written: a plain one that YAML reads as null (`~`, `null`,
+/// nothing) is null; any other is its text as written (`2.10`, `007`,
+/// `true`), quoted or not.
+fn written_scalar(text: &str, style: ScalarStyle) -> Value {
+    if style == ScalarStyle::Plain && plain_scalar(text) == Value::Null {
+        Value::Null
+    } else {
+        Value::Text(text.to_string())
+    }
 }
 
 /// A plain scalar's value, typed as saphyr types it (`true`, `12`, `~` are
@@ -375,6 +397,8 @@ fn extract_native(root: &Node, extraction: &mut Extraction) {
                 .get_any(&["target", "due", "date", "deadline", "end"])
                 .and_then(Node::located),
             state_text: item.get_any(&["status", "state"]).and_then(Node::located),
+            // `done: true` on a milestone, as on a subtask (a status wins).
+            marked_state: done_flag(item),
             ..RawMilestone::default()
         };
         for key in ["owners", "owner"] {
@@ -456,13 +480,21 @@ fn extract_native(root: &Node, extraction: &mut Extraction) {
     }
 }
 
-fn subtask_state(subtask: &Node) -> Option<State> {
-    if let Some(done) = subtask.get("done").and_then(Node::text) {
-        return Some(if matches!(done, "true" | "yes") {
+/// The state a `done:` flag gives (`true`/`yes` in any case: done).
+fn done_flag(node: &Node) -> Option<State> {
+    let done = node.get("done").and_then(Node::text)?;
+    Some(
+        if done.eq_ignore_ascii_case("true") || done.eq_ignore_ascii_case("yes") {
             State::Done
         } else {
             State::Planned
-        });
+        },
+    )
+}
+
+fn subtask_state(subtask: &Node) -> Option<State> {
+    if let Some(state) = done_flag(subtask) {
+        return Some(state);
     }
     if let Some(state) = subtask.get_any(&["status", "state"]).and_then(Node::text) {
         return states::read_state(state);
