@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use milepost_shared::read::{ReadOptions, Source, read};
+use milepost_shared::read::{ReadOptions, Source, read, unreadable};
 use milepost_shared::report::{Grouping, markdown_report};
 use milepost_shared::{Roadmap, Severity};
 
@@ -199,15 +199,23 @@ impl Read {
             .map(|path| Root::open(path, None))
             .collect::<Result<Vec<_>, _>>()?;
         let mut names = Names::default();
-        let files = read_all(&roots, &mut names);
-        let sources: Vec<Source<'_>> = files
+        let read_files = read_all(&roots, &mut names);
+        let sources: Vec<Source<'_>> = read_files
+            .files
             .iter()
             .map(|(path, bytes)| Source { path, bytes })
             .collect();
         let mut options = ReadOptions::new(args.today.unwrap_or_else(crate::watch::local_today));
         options.due_soon_days = args.due_soon_days;
         options.known_teams = args.teams.clone();
-        let roadmap = read(&sources, &options);
+        let mut roadmap = read(&sources, &options);
+        // A file that is there but cannot be read is named, not lost.
+        roadmap.diagnostics.extend(
+            read_files
+                .unreadable
+                .iter()
+                .map(|(path, reason)| std::sync::Arc::new(unreadable(path, reason))),
+        );
         Ok(Read {
             roadmap,
             roots,

@@ -199,22 +199,43 @@ impl Root {
     /// Reads one file of the root, refusing anything that resolves outside
     /// it. At most one byte past the reader's limit is read: the reader
     /// reports a larger file instead of reading it.
-    pub fn read(&self, path: &Path) -> Option<Vec<u8>> {
+    pub fn read(&self, path: &Path) -> Result<Vec<u8>, Unread> {
         use std::io::Read;
-        let real = self.resolve(path)?;
+        let real = self.resolve(path).ok_or(Unread::Skipped)?;
         // Only regular files: opening a named pipe (`mkfifo plan.md`) would
         // wait for a writer, and stop every reload behind it.
-        if !std::fs::metadata(&real).ok()?.is_file() {
-            return None;
+        let metadata = std::fs::metadata(&real).map_err(Unread::from)?;
+        if !metadata.is_file() {
+            return Err(Unread::Skipped);
         }
         let limit = u64::try_from(milepost_shared::read::MAX_SOURCE_BYTES).unwrap_or(u64::MAX);
         let mut bytes = Vec::new();
         std::fs::File::open(real)
-            .ok()?
+            .map_err(Unread::from)?
             .take(limit.saturating_add(1))
             .read_to_end(&mut bytes)
-            .ok()?;
-        Some(bytes)
+            .map_err(Unread::from)?;
+        Ok(bytes)
+    }
+}
+
+/// Why a file of a root gave no bytes.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Unread {
+    /// Not a source to read: gone, outside the root, or no regular file.
+    Skipped,
+    /// There, but reading it failed (the system's words, such as
+    /// "permission denied"): the reader names it with an error.
+    Failed(String),
+}
+
+impl From<std::io::Error> for Unread {
+    fn from(error: std::io::Error) -> Unread {
+        match error.kind() {
+            std::io::ErrorKind::NotFound => Unread::Skipped,
+            std::io::ErrorKind::PermissionDenied => Unread::Failed("permission denied".into()),
+            _ => Unread::Failed(error.to_string()),
+        }
     }
 }
 
@@ -305,21 +326,34 @@ impl Names {
     }
 }
 
-/// Reads every root once: `(reader name, bytes)` pairs in root order, with
-/// the names recorded in `names`.
-pub fn read_all(roots: &[Root], names: &mut Names) -> Vec<(String, Vec<u8>)> {
-    let mut sources = Vec::new();
+/// What [`read_all`] read: `(reader name, bytes)` pairs in root order, and
+/// the files that are there but could not be read, with why.
+#[derive(Debug, Default)]
+pub struct ReadAll {
+    pub files: Vec<(String, Vec<u8>)>,
+    pub unreadable: Vec<(String, String)>,
+}
+
+/// Reads every root once, with the names recorded in `names`.
+pub fn read_all(roots: &[Root], names: &mut Names) -> ReadAll {
+    let mut read = ReadAll::default();
     for (index, root) in roots.iter().enumerate() {
         for file in root.files() {
-            let Some(bytes) = root.read(&file) else {
+            let bytes = match root.read(&file) {
+                Ok(bytes) => Ok(bytes),
+                Err(Unread::Failed(reason)) => Err(reason),
+                Err(Unread::Skipped) => continue,
+            };
+            let Some(name) = names.assign(roots, index, &file) else {
                 continue;
             };
-            if let Some(name) = names.assign(roots, index, &file) {
-                sources.push((name, bytes));
+            match bytes {
+                Ok(bytes) => read.files.push((name, bytes)),
+                Err(reason) => read.unreadable.push((name, reason)),
             }
         }
     }
-    sources
+    read
 }
 
 #[cfg(test)]

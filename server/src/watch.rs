@@ -20,7 +20,7 @@ use notify::event::{AccessKind, AccessMode, MetadataKind, ModifyKind};
 use notify::{EventKind, RecommendedWatcher, RecursiveMode, Watcher};
 
 use crate::config::SourceSpec;
-use crate::sources::{Names, Root, SourceError, read_all};
+use crate::sources::{Names, Root, SourceError, Unread, read_all};
 use crate::state::AppState;
 
 /// Quiet time after the last file event before re-reading: editors write a
@@ -70,13 +70,18 @@ impl Library {
             hashes: HashMap::new(),
             fixed_today,
         };
-        let files = read_all(&library.roots, &mut library.names);
-        let sources: Vec<Source<'_>> = files
+        let read = read_all(&library.roots, &mut library.names);
+        let sources: Vec<Source<'_>> = read
+            .files
             .iter()
             .map(|(name, bytes)| Source { path: name, bytes })
             .collect();
         // The first read extracts every document in parallel.
         library.reader.set_sources(&sources);
+        for (name, reason) in &read.unreadable {
+            library.reader.set_unreadable(name, reason);
+        }
+        let files = read.files;
         for (name, bytes) in &files {
             library.hashes.insert(name.clone(), hash(bytes));
             let link = library.link(name);
@@ -154,8 +159,18 @@ impl Library {
         if root.relative_name(file).is_none() {
             return false;
         }
-        let Some(bytes) = root.read(file) else {
-            return self.forget(file);
+        let bytes = match root.read(file) {
+            Ok(bytes) => bytes,
+            Err(Unread::Skipped) => return self.forget(file),
+            Err(Unread::Failed(reason)) => {
+                let Some(name) = self.names.assign(&self.roots, index, file) else {
+                    return false;
+                };
+                // Named with an error until it can be read again.
+                self.hashes.remove(&name);
+                self.reader.set_unreadable(&name, &reason);
+                return true;
+            }
         };
         let Some(name) = self.names.assign(&self.roots, index, file) else {
             return false;

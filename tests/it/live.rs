@@ -5,7 +5,7 @@
 
 use milepost_bench::{SplitMix64, generate};
 use milepost_shared::read::{ReadKind, ReadOptions, Reader, Source};
-use milepost_shared::{Roadmap, Status};
+use milepost_shared::{Roadmap, Severity, Status};
 
 use crate::support::{day, examples_dir, load_tree, read_files};
 
@@ -309,6 +309,35 @@ fn a_document_a_catalog_names_silences_its_warning_when_it_appears() {
     // And gone again: the warning is back.
     reader.remove_source("docs/roadmap.md");
     assert!(warned(&reader.roadmap()));
+}
+
+#[test]
+fn a_file_that_cannot_be_read_is_named_with_an_error_until_it_can() {
+    let mut reader = Reader::new(ReadOptions::new(day(TODAY)));
+    reader.set_source("a.md", b"- [ ] Ship it (due 2026-03-01)\n");
+    reader.set_source("b.md", b"- [ ] Other (due 2026-03-01)\n");
+    assert_eq!(reader.roadmap().milestones.len(), 2);
+    // The server found b.md but could not read it (permissions).
+    reader.set_unreadable("b.md", "permission denied");
+    let roadmap = reader.roadmap();
+    let titles: Vec<&str> = roadmap
+        .milestones
+        .iter()
+        .map(|m| m.title.as_str())
+        .collect();
+    assert_eq!(titles, ["Ship it"]);
+    let said: Vec<(&str, u32, Severity)> = roadmap
+        .diagnostics
+        .iter()
+        .map(|d| (d.path.as_str(), d.line, d.severity))
+        .collect();
+    assert_eq!(said, [("b.md", 1, Severity::Error)]);
+    assert!(roadmap.diagnostics[0].message.contains("permission denied"));
+    // Readable again: its milestone is back and the error gone.
+    reader.set_source("b.md", b"- [ ] Other (due 2026-03-01)\n");
+    let roadmap = reader.roadmap();
+    assert_eq!(roadmap.milestones.len(), 2);
+    assert!(roadmap.diagnostics.is_empty(), "{:?}", roadmap.diagnostics);
 }
 
 #[test]

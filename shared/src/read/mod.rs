@@ -170,6 +170,16 @@ impl Reader {
         self.put(path, extraction);
     }
 
+    /// Records a document that exists but could not be read (`reason`, such
+    /// as "permission denied"): instead of vanishing, it gives the error
+    /// [`unreadable`] makes, and nothing else.
+    pub fn set_unreadable(&mut self, path: &str, reason: &str) {
+        let mut extraction = Extraction::new(path);
+        extraction.kind = Kind::Ignored;
+        extraction.diagnostics.push(unreadable(path, reason));
+        self.put(path, extraction);
+    }
+
     /// Adds or replaces many documents at once, extracting them in parallel
     /// (a server's first read of its sources).
     pub fn set_sources(&mut self, sources: &[Source<'_>]) {
@@ -269,6 +279,20 @@ impl Reader {
         self.live = Some(live);
         self.last = ReadKind::Whole;
         roadmap
+    }
+}
+
+/// The error for a source document that exists but could not be read
+/// (`reason`: what the system said, such as "permission denied").
+pub fn unreadable(path: &str, reason: &str) -> crate::model::Diagnostic {
+    crate::model::Diagnostic {
+        path: path.to_string(),
+        line: 1,
+        severity: Severity::Error,
+        message: format!(
+            "cannot read this file ({reason}); nothing in it was read (check that the user Milepost runs as may read it)"
+        ),
+        entity: None,
     }
 }
 
