@@ -1418,6 +1418,47 @@ spec:
 }
 
 #[test]
+fn one_broken_document_of_a_catalog_file_loses_only_itself() {
+    let catalog = "\
+apiVersion: backstage.io/v1alpha1
+kind: Group
+metadata: {name: broken, title: [unclosed}
+---
+apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata:
+  name: svc
+  annotations:
+    milepost.io/roadmap: docs/plan.md
+spec:
+  owner: group:default/payments
+";
+    let roadmap = read_many(
+        &[
+            ("catalog-info.yaml", catalog),
+            ("docs/plan.md", "- [ ] Ship it (due 2026-03-01)\n"),
+        ],
+        &ReadOptions::new(day(TODAY)),
+    );
+    let m = only(&roadmap);
+    assert_eq!(m.entity.as_deref(), Some("component:default/svc"));
+    assert_eq!(m.owners, ["group:default/payments"]);
+    let said: Vec<(&str, u32, Severity)> = roadmap
+        .diagnostics
+        .iter()
+        .map(|d| (d.path.as_str(), d.line, d.severity))
+        .collect();
+    assert_eq!(said.len(), 1, "{:?}", roadmap.diagnostics);
+    assert_eq!(said[0].0, "catalog-info.yaml");
+    assert!(said[0].1 <= 3, "the broken document's line: {:?}", said[0]);
+    assert_eq!(said[0].2, Severity::Error);
+    assert!(roadmap.diagnostics[0].message.contains("the others were"));
+    // A broken file of one document is still lost whole, and says so.
+    let single = read_one("bad.yaml", "title: [unclosed\nmilestones: []\n", TODAY);
+    assert!(warned(&single, "nothing in this file was read"));
+}
+
+#[test]
 fn a_document_naming_its_own_entity_takes_that_entitys_owner() {
     let catalog = "\
 apiVersion: backstage.io/v1alpha1

@@ -255,6 +255,19 @@ pub(crate) fn extract_yaml(text: &str, extraction: &mut Extraction) {
     let documents = match parse(text) {
         Ok(documents) => documents,
         Err(error) => {
+            // In a stream of several documents (a catalog file), each one
+            // is read on its own: one broken entity loses only itself.
+            let said = extraction.diagnostics.len();
+            if let Some(documents) = parse_each_document(text, extraction)
+                && documents
+                    .iter()
+                    .any(|doc| doc.get("apiVersion").is_some() && doc.get("kind").is_some())
+            {
+                extraction.kind = Kind::Catalog;
+                catalog::extract_catalog(&documents, extraction);
+                return;
+            }
+            extraction.diagnostics.truncate(said);
             extraction.kind = Kind::YamlRoadmap;
             extraction.diagnose(
                 error.line,
@@ -291,6 +304,57 @@ pub(crate) fn extract_yaml(text: &str, extraction: &mut Extraction) {
         extract_sierra(first, extraction);
     } else {
         extract_native(first, extraction);
+    }
+}
+
+/// The documents of a YAML stream parsed one by one, split at its `---`
+/// lines, each broken one reported on its own line and left out; `None`
+/// when the stream has one document only.
+fn parse_each_document(text: &str, extraction: &mut Extraction) -> Option<Vec<Node>> {
+    let mut starts = vec![0usize];
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        if offset > 0 && line.trim_end() == "---" {
+            starts.push(offset);
+        }
+        offset += line.len();
+    }
+    if starts.len() < 2 {
+        return None;
+    }
+    starts.push(text.len());
+    let mut documents = Vec::new();
+    for window in starts.windows(2) {
+        let chunk = &text[window[0]..window[1]];
+        let first_line = u32::try_from(text[..window[0]].matches('\n').count()).unwrap_or(u32::MAX);
+        match parse(chunk) {
+            Ok(parsed) => documents.extend(parsed.into_iter().map(|mut node| {
+                shift_lines(&mut node, first_line);
+                node
+            })),
+            Err(error) => extraction.diagnose(
+                error.line.saturating_add(first_line),
+                Severity::Error,
+                format!(
+                    "not valid YAML ({}); this document of the file was not read, the others were",
+                    error.message
+                ),
+            ),
+        }
+    }
+    Some(documents)
+}
+
+/// Moves a parsed tree's lines `by` lines down (a document parsed apart
+/// from the lines above it).
+fn shift_lines(node: &mut Node, by: u32) {
+    node.line = node.line.saturating_add(by);
+    match &mut node.value {
+        Value::List(items) => items.iter_mut().for_each(|item| shift_lines(item, by)),
+        Value::Map(entries) => entries
+            .iter_mut()
+            .for_each(|(_, value)| shift_lines(value, by)),
+        Value::Null | Value::Text(_) => {}
     }
 }
 
