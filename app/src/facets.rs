@@ -159,7 +159,7 @@ pub fn visible_diagnostics<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fixture::{MilestoneExt, milestone, roadmap};
+    use crate::fixture::{MilestoneExt, milestone, roadmap, team_with_ref};
     use milepost_shared::{Severity, Status};
     use std::sync::Arc;
 
@@ -273,12 +273,11 @@ mod tests {
                 milestone("c", Status::OnTrack, None).owned_by(&["group:default/unknown"]),
             ],
         );
-        roadmap.teams = vec![Arc::new(milepost_shared::Team {
-            name: "Platform".into(),
-            group_ref: Some("group:default/platform".into()),
-            responsibilities: Vec::new(),
-            milestones: vec!["a".into(), "b".into()],
-        })];
+        roadmap.teams = vec![team_with_ref(
+            "Platform",
+            "group:default/platform",
+            &["a", "b"],
+        )];
         let labels: Vec<String> = team_choices(&roadmap)
             .into_iter()
             .map(|c| c.label)

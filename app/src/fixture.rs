@@ -85,6 +85,17 @@ impl MilestoneExt for Milestone {
     }
 }
 
+/// A team as a catalog Group names it: `group_ref` is its ref, and it owns
+/// the milestones with these ids.
+pub fn team_with_ref(name: &str, group_ref: &str, milestones: &[&str]) -> Arc<Team> {
+    Arc::new(Team {
+        name: name.into(),
+        group_ref: Some(group_ref.into()),
+        responsibilities: Vec::new(),
+        milestones: milestones.iter().map(|id| id.to_string()).collect(),
+    })
+}
+
 /// A roadmap holding these milestones, one document per distinct path, and
 /// one team per distinct owner (owning the milestones that name it).
 pub fn roadmap(today: &str, milestones: Vec<Milestone>) -> Roadmap {

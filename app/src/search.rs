@@ -66,7 +66,7 @@ impl SearchIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fixture::{MilestoneExt, milestone, roadmap};
+    use crate::fixture::{MilestoneExt, milestone, roadmap, team_with_ref};
     use milepost_shared::Status;
 
     #[test]
@@ -134,16 +134,15 @@ mod tests {
                     .owned_by(&["group:default/payments-team"]),
             ],
         );
-        let owned: Vec<String> = sample.milestones[1..]
+        let owned: Vec<&str> = sample.milestones[1..]
             .iter()
-            .map(|m| m.id.clone())
+            .map(|m| m.id.as_str())
             .collect();
-        sample.teams = vec![std::sync::Arc::new(milepost_shared::Team {
-            name: "Payments".into(),
-            group_ref: Some("group:default/payments-team".into()),
-            responsibilities: Vec::new(),
-            milestones: owned,
-        })];
+        sample.teams = vec![team_with_ref(
+            "Payments",
+            "group:default/payments-team",
+            &owned,
+        )];
         let index = SearchIndex::of(&sample);
         for filter in [
             Filter {
