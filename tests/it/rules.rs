@@ -1418,6 +1418,51 @@ spec:
 }
 
 #[test]
+fn a_document_two_entities_name_stays_with_the_first_and_the_second_hears_why() {
+    let catalog = "\
+apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata:
+  name: twin-a
+  annotations:
+    milepost.io/roadmap: docs/x.md
+---
+apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata:
+  name: twin-b
+  annotations:
+    milepost.io/roadmap: ./docs/x.md
+";
+    let roadmap = read_many(
+        &[
+            ("catalog-info.yaml", catalog),
+            ("docs/x.md", "- [ ] Ship it (due 2026-03-01)\n"),
+        ],
+        &ReadOptions::new(day(TODAY)),
+    );
+    assert_eq!(
+        only(&roadmap).entity.as_deref(),
+        Some("component:default/twin-a")
+    );
+    let said: Vec<(u32, Option<&str>, &str)> = roadmap
+        .diagnostics
+        .iter()
+        .map(|d| (d.line, d.entity.as_deref(), d.message.as_str()))
+        .collect();
+    assert_eq!(
+        said,
+        [(
+            13,
+            Some("component:default/twin-b"),
+            "milepost.io/roadmap of component:default/twin-b names 'docs/x.md', which \
+             component:default/twin-a names too; a document belongs to one entity, and this one \
+             stays with component:default/twin-a (name it in one entity's annotation only)"
+        )]
+    );
+}
+
+#[test]
 fn one_broken_document_of_a_catalog_file_loses_only_itself() {
     let catalog = "\
 apiVersion: backstage.io/v1alpha1
@@ -1549,8 +1594,8 @@ metadata:
   name: listed
   annotations:
     milepost.io/roadmap: |
-      docs/roadmap.md
-      notes.md
+      docs/next.md
+      later.md
 ";
     let task = "- [ ] Ship it (due 2026-03-01)\n";
     let roadmap = read_many(
@@ -1558,6 +1603,8 @@ metadata:
             ("svc/catalog-info.yaml", catalog),
             ("svc/docs/roadmap.md", task),
             ("svc/notes.md", "# Notes\n\nMeeting notes, no milestones.\n"),
+            ("svc/docs/next.md", task),
+            ("svc/later.md", "# Later\n\nIdeas, no milestones yet.\n"),
         ],
         &ReadOptions::new(day(TODAY)),
     );
@@ -1589,20 +1636,31 @@ metadata:
                  but no document was read from it; check the path (relative to this file)"
             ),
             // Paths one per line (a YAML block) are split as commas split
-            // them: `docs/roadmap.md` is found, `notes.md` has nothing.
+            // them: `docs/next.md` is found, `later.md` has nothing.
             (
                 "svc/catalog-info.yaml",
                 21,
-                "milepost.io/roadmap of component:default/listed names 'svc/notes.md', \
+                "milepost.io/roadmap of component:default/listed names 'svc/later.md', \
                  which has no milestones Milepost can read; see `milepost check` for that file, \
                  or name the document that holds the roadmap"
             ),
         ]
     );
     // What the annotations do name still belongs to the entity.
+    let entity_of = |path: &str| {
+        roadmap
+            .documents
+            .iter()
+            .find(|d| d.path == path)
+            .and_then(|d| d.entity.as_deref())
+    };
     assert_eq!(
-        roadmap.documents[0].entity.as_deref(),
+        entity_of("svc/docs/roadmap.md"),
         Some("component:default/checkout")
+    );
+    assert_eq!(
+        entity_of("svc/docs/next.md"),
+        Some("component:default/listed")
     );
     // The warnings name their entity, so its card (asking for the entity
     // only) gets them; another entity's does not.

@@ -621,22 +621,33 @@ fn unread_annotations(documents: &[&Extraction], yields: &[bool]) -> Vec<(usize,
         .zip(yields)
         .map(|(d, &yields)| (d.path.as_str(), yields))
         .collect();
+    // The entity each path went to: the first that names it (as `assemble`
+    // gives it).
+    let mut claimed: FastMap<&str, &str> = FastMap::default();
     for (number, catalog) in catalogs {
         for entity in &catalog.entities {
-            let missing_paths = entity
-                .roadmap_paths
-                .iter()
-                .filter_map(|path| match read.get(path.as_str()) {
-                    None => Some(format!("'{path}', but no such document was read; check the path (relative to this file)")),
-                    Some(false) => Some(format!("'{path}', which has no milestones Milepost can read; see `milepost check` for that file, or name the document that holds the roadmap")),
-                    Some(true) => None,
-                });
-            let empty_folders = entity
-                .roadmap_dirs
-                .iter()
-                .filter(|folder| documents.iter().all(|d| !in_folder(&d.path, folder)))
-                .map(|folder| format!("the folder '{folder}', but no document was read from it; check the path (relative to this file)"));
-            for named in missing_paths.chain(empty_folders) {
+            let mut named: Vec<String> = Vec::new();
+            for path in &entity.roadmap_paths {
+                match read.get(path.as_str()) {
+                    None => named.push(format!("'{path}', but no such document was read; check the path (relative to this file)")),
+                    Some(false) => named.push(format!("'{path}', which has no milestones Milepost can read; see `milepost check` for that file, or name the document that holds the roadmap")),
+                    Some(true) => {}
+                }
+                let first = *claimed
+                    .entry(path.as_str())
+                    .or_insert(entity.entity_ref.as_str());
+                if !first.eq_ignore_ascii_case(&entity.entity_ref) {
+                    named.push(format!("'{path}', which {first} names too; a document belongs to one entity, and this one stays with {first} (name it in one entity's annotation only)"));
+                }
+            }
+            named.extend(
+                entity
+                    .roadmap_dirs
+                    .iter()
+                    .filter(|folder| documents.iter().all(|d| !in_folder(&d.path, folder)))
+                    .map(|folder| format!("the folder '{folder}', but no document was read from it; check the path (relative to this file)")),
+            );
+            for named in named {
                 found.push((
                     number,
                     Diagnostic {
