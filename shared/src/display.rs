@@ -4,7 +4,7 @@
 //! team (`TeamNames`). Used by the app, the card and the markdown export
 //! alike.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{Datelike, NaiveDate};
 
@@ -13,10 +13,13 @@ use crate::model::{Milestone, Precision, Roadmap, Status};
 /// Team names by the Backstage group refs the roadmap's teams carry
 /// (compared without case), worked out once per load: an owner written as
 /// `group:default/platform` reads as the team `Platform` wherever owners
-/// are shown.
+/// are shown, and so do the short forms Backstage takes for that ref
+/// (`platform`, `group:platform`, `default/platform`), as the reader
+/// matches them, unless the owner is itself a team's name.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct TeamNames {
     by_ref: HashMap<String, String>,
+    names: HashSet<String>,
 }
 
 impl TeamNames {
@@ -24,22 +27,39 @@ impl TeamNames {
     pub fn of(roadmap: &Roadmap) -> TeamNames {
         let mut by_ref = HashMap::new();
         for team in &roadmap.teams {
-            if let Some(group_ref) = &team.group_ref {
-                by_ref
-                    .entry(group_ref.to_lowercase())
-                    .or_insert_with(|| team.name.clone());
+            let Some(group_ref) = &team.group_ref else {
+                continue;
+            };
+            let full = group_ref.to_lowercase();
+            let mut keys = vec![full.clone()];
+            if let Some(path) = full.strip_prefix("group:") {
+                keys.push(path.to_string());
+                if let Some(name) = path.strip_prefix("default/") {
+                    keys.push(name.to_string());
+                    keys.push(format!("group:{name}"));
+                }
+            }
+            for key in keys {
+                by_ref.entry(key).or_insert_with(|| team.name.clone());
             }
         }
-        TeamNames { by_ref }
+        let names = roadmap
+            .teams
+            .iter()
+            .map(|team| team.name.to_lowercase())
+            .collect();
+        TeamNames { by_ref, names }
     }
 
     /// The team an owner names: the team's name when the owner is written
     /// as its group ref (`group:default/platform` → `Platform`), else the
     /// owner as written.
     pub fn name_of<'a>(&'a self, owner: &'a str) -> &'a str {
-        self.by_ref
-            .get(&owner.to_lowercase())
-            .map_or(owner, String::as_str)
+        let lower = owner.trim().to_lowercase();
+        if self.names.contains(&lower) {
+            return owner;
+        }
+        self.by_ref.get(&lower).map_or(owner, String::as_str)
     }
 
     /// Owners as one line, each by [`TeamNames::name_of`]; `—` for none.
@@ -156,6 +176,38 @@ mod tests {
         assert_eq!(owners(&["group:default/data"]), "group:default/data");
         assert_eq!(owners(&["platform"]), "platform");
         assert_eq!(owners(&[]), "—");
+    }
+
+    #[test]
+    fn the_short_forms_of_a_teams_ref_read_as_the_team() {
+        let mut roadmap = Roadmap::default();
+        for (name, group_ref) in [
+            ("Checkout Squad", "group:default/checkout"),
+            ("Search Guild", "group:search/guild"),
+            ("Platform", "group:default/infra"),
+        ] {
+            roadmap.teams.push(std::sync::Arc::new(crate::model::Team {
+                name: name.to_string(),
+                group_ref: Some(group_ref.to_string()),
+                responsibilities: Vec::new(),
+                milestones: Vec::new(),
+            }));
+        }
+        let names = TeamNames::of(&roadmap);
+        for owner in [
+            "checkout",
+            "group:checkout",
+            "default/checkout",
+            "group:default/checkout",
+        ] {
+            assert_eq!(names.name_of(owner), "Checkout Squad", "{owner}");
+        }
+        assert_eq!(names.name_of("search/guild"), "Search Guild");
+        // `guild` alone would be in the default namespace: another group.
+        assert_eq!(names.name_of("guild"), "guild");
+        // A team's own name is never renamed.
+        assert_eq!(names.name_of("platform"), "platform");
+        assert_eq!(names.name_of("infra"), "Platform");
     }
 
     #[test]
