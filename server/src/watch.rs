@@ -79,6 +79,9 @@ impl Library {
         // The first read extracts every document in parallel.
         library.reader.set_sources(&sources);
         for (name, reason) in &read.unreadable {
+            library
+                .hashes
+                .insert(name.clone(), unreadable_digest(reason));
             library.reader.set_unreadable(name, reason);
         }
         let files = read.files;
@@ -166,8 +169,13 @@ impl Library {
                 let Some(name) = self.names.assign(&self.roots, index, file) else {
                     return false;
                 };
-                // Named with an error until it can be read again.
-                self.hashes.remove(&name);
+                // Named with an error until it can be read again; the same
+                // error again (another event on the file) is no new revision.
+                let digest = unreadable_digest(&reason);
+                if self.hashes.get(&name) == Some(&digest) {
+                    return false;
+                }
+                self.hashes.insert(name.clone(), digest);
                 self.reader.set_unreadable(&name, &reason);
                 return true;
             }
@@ -248,6 +256,12 @@ impl Library {
         self.reader.set_options(options);
         true
     }
+}
+
+/// What `hashes` records for a file that could not be read, for `reason`:
+/// the same failure again changes nothing.
+fn unreadable_digest(reason: &str) -> u64 {
+    hash(format!("\0unreadable\0{reason}").as_bytes())
 }
 
 fn hash(bytes: &[u8]) -> u64 {
